@@ -1,0 +1,143 @@
+using Apache.Arrow;
+using Apache.Arrow.Memory;
+using Apache.Arrow.Types;
+using TypedKafka.Engine;
+
+namespace TypedKafka.Arrow;
+
+/// <summary>
+/// Builds a batch of the <see cref="Schemas.Message"/> schema straight into native Arrow buffers:
+/// sizes are summed first, every buffer is allocated once at its final size, and key and value
+/// bytes are block-copied from the partitions' chunks. Nothing per message lands on the managed heap.
+/// </summary>
+internal static class MessageBatchBuilder
+{
+    public static RecordBatch Build(ReadOnlySpan<ReleasedMessage> released, TrackedPartition[] partitions)
+    {
+        var count = released.Length;
+        if (count == 0)
+        {
+            return Empty();
+        }
+
+        int keyBytes = 0, valueBytes = 0, topicBytes = 0, keyNulls = 0, valueNulls = 0;
+        foreach (var entry in released)
+        {
+            var partition = partitions[entry.Partition];
+            ref readonly var message = ref partition.Buffer.PeekAt(entry.Index);
+            keyBytes += Math.Max(message.KeyLength, 0);
+            valueBytes += Math.Max(message.ValueLength, 0);
+            topicBytes += partition.TopicUtf8.Length;
+            keyNulls += message.KeyLength < 0 ? 1 : 0;
+            valueNulls += message.ValueLength < 0 ? 1 : 0;
+        }
+
+        using var keyOffsets = new NativeBuffer<int, MemoryPressureAllocationTracker>(count + 1, false, default);
+        using var keyData = NewData(keyBytes);
+        using var keyValidity = NewValidity(count, keyNulls);
+        using var valueOffsets = new NativeBuffer<int, MemoryPressureAllocationTracker>(count + 1, false, default);
+        using var valueData = NewData(valueBytes);
+        using var valueValidity = NewValidity(count, valueNulls);
+        using var topicOffsets = new NativeBuffer<int, MemoryPressureAllocationTracker>(count + 1, false, default);
+        using var topicData = NewData(topicBytes);
+        using var partitionValues = new NativeBuffer<int, MemoryPressureAllocationTracker>(count, false, default);
+        using var offsetValues = new NativeBuffer<long, MemoryPressureAllocationTracker>(count, false, default);
+        using var timestampValues = new NativeBuffer<long, MemoryPressureAllocationTracker>(count, false, default);
+
+        var keyOffsetSpan = keyOffsets.Span;
+        var keyDataSpan = keyData is null ? default : keyData.Span;
+        var valueOffsetSpan = valueOffsets.Span;
+        var valueDataSpan = valueData is null ? default : valueData.Span;
+        var topicOffsetSpan = topicOffsets.Span;
+        var topicDataSpan = topicData is null ? default : topicData.Span;
+        var partitionSpan = partitionValues.Span;
+        var offsetSpan = offsetValues.Span;
+        var timestampSpan = timestampValues.Span;
+        var keyValiditySpan = keyValidity is null ? default : keyValidity.Span;
+        var valueValiditySpan = valueValidity is null ? default : valueValidity.Span;
+
+        int keyAt = 0, valueAt = 0, topicAt = 0;
+        for (var row = 0; row < count; row++)
+        {
+            var entry = released[row];
+            var partition = partitions[entry.Partition];
+            ref readonly var message = ref partition.Buffer.PeekAt(entry.Index);
+
+            keyOffsetSpan[row] = keyAt;
+            if (message.KeyLength >= 0)
+            {
+                message.Key.CopyTo(keyDataSpan[keyAt..]);
+                keyAt += message.KeyLength;
+                SetValid(keyValiditySpan, row);
+            }
+
+            valueOffsetSpan[row] = valueAt;
+            if (message.ValueLength >= 0)
+            {
+                message.Value.CopyTo(valueDataSpan[valueAt..]);
+                valueAt += message.ValueLength;
+                SetValid(valueValiditySpan, row);
+            }
+
+            topicOffsetSpan[row] = topicAt;
+            partition.TopicUtf8.CopyTo(topicDataSpan[topicAt..]);
+            topicAt += partition.TopicUtf8.Length;
+
+            partitionSpan[row] = partition.Spec.Partition;
+            offsetSpan[row] = message.Offset;
+            timestampSpan[row] = message.TimestampMs;
+        }
+
+        keyOffsetSpan[count] = keyAt;
+        valueOffsetSpan[count] = valueAt;
+        topicOffsetSpan[count] = topicAt;
+
+        IArrowArray[] columns =
+        [
+            new BinaryArray(BinaryType.Default, count, keyOffsets.Build(), BuildOrEmpty(keyData), BuildOrEmpty(keyValidity), keyNulls, 0),
+            new BinaryArray(BinaryType.Default, count, valueOffsets.Build(), BuildOrEmpty(valueData), BuildOrEmpty(valueValidity), valueNulls, 0),
+            new StringArray(count, topicOffsets.Build(), BuildOrEmpty(topicData), ArrowBuffer.Empty, 0, 0),
+            new Int32Array(partitionValues.Build(), ArrowBuffer.Empty, count, 0, 0),
+            new Int64Array(offsetValues.Build(), ArrowBuffer.Empty, count, 0, 0),
+            new TimestampArray(Schemas.UtcMilliseconds, timestampValues.Build(), ArrowBuffer.Empty, count, 0, 0),
+        ];
+        return new RecordBatch(Schemas.Message, columns, count);
+    }
+
+    private static RecordBatch Empty()
+    {
+        IArrowArray[] columns =
+        [
+            new BinaryArray(BinaryType.Default, 0, EmptyOffsets(), ArrowBuffer.Empty, ArrowBuffer.Empty, 0, 0),
+            new BinaryArray(BinaryType.Default, 0, EmptyOffsets(), ArrowBuffer.Empty, ArrowBuffer.Empty, 0, 0),
+            new StringArray(0, EmptyOffsets(), ArrowBuffer.Empty, ArrowBuffer.Empty, 0, 0),
+            new Int32Array(ArrowBuffer.Empty, ArrowBuffer.Empty, 0, 0, 0),
+            new Int64Array(ArrowBuffer.Empty, ArrowBuffer.Empty, 0, 0, 0),
+            new TimestampArray(Schemas.UtcMilliseconds, ArrowBuffer.Empty, ArrowBuffer.Empty, 0, 0, 0),
+        ];
+        return new RecordBatch(Schemas.Message, columns, 0);
+    }
+
+    // Arrow's format wants one zero offset even for an empty variable-length column.
+    private static ArrowBuffer EmptyOffsets() => new(new byte[sizeof(int)]);
+
+    // Arrow's native buffers cannot be empty; an empty column's data buffer is ArrowBuffer.Empty.
+    private static NativeBuffer<byte, MemoryPressureAllocationTracker>? NewData(int length) =>
+        length == 0 ? null : new NativeBuffer<byte, MemoryPressureAllocationTracker>(length, false, default);
+
+    /// <summary>A zeroed validity bitmap when some rows are null; none (all valid) otherwise.</summary>
+    private static NativeBuffer<byte, MemoryPressureAllocationTracker>? NewValidity(int count, int nulls) =>
+        nulls == 0 ? null : new NativeBuffer<byte, MemoryPressureAllocationTracker>((count + 7) / 8, true, default);
+
+    private static void SetValid(Span<byte> validity, int row)
+    {
+        if (!validity.IsEmpty)
+        {
+            validity[row >> 3] |= (byte)(1 << (row & 7));
+        }
+    }
+
+    private static ArrowBuffer BuildOrEmpty<T>(NativeBuffer<T, MemoryPressureAllocationTracker>? buffer)
+        where T : unmanaged =>
+        buffer is null ? ArrowBuffer.Empty : buffer.Build();
+}

@@ -1,0 +1,38 @@
+namespace TypedKafka.Engine;
+
+/// <summary>Limits and the replay/live boundary of one engine.</summary>
+/// <param name="CutoffMs">A partition that consumes a timestamp at or after this is caught up.</param>
+/// <param name="BatchSize">At most this many messages are released per poll.</param>
+/// <param name="MaxHeldMessages">Above this many buffered messages, partitions that run ahead are paused.</param>
+/// <param name="MaxHeldBytes">Above this many buffered key and value bytes, partitions that run ahead are paused.</param>
+internal sealed record EngineOptions(
+    long CutoffMs,
+    int BatchSize = EngineOptions.DefaultBatchSize,
+    int MaxHeldMessages = EngineOptions.DefaultMaxHeldMessages,
+    long MaxHeldBytes = EngineOptions.DefaultMaxHeldBytes)
+{
+    public const int DefaultBatchSize = 10_000;
+    public const int DefaultMaxHeldMessages = 1_000_000;
+    public const long DefaultMaxHeldBytes = 256L * 1024 * 1024;
+
+    /// <summary>Paused partitions resume once the buffer drains below this fraction of both bounds.</summary>
+    public const double ResumeFraction = 0.5;
+
+    public void Validate()
+    {
+        if (BatchSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "batchSize must be positive.");
+        }
+
+        if (MaxHeldMessages <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxHeldMessages), MaxHeldMessages, "The held-message bound must be positive.");
+        }
+
+        if (MaxHeldBytes <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxHeldBytes), MaxHeldBytes, "The held-byte bound must be positive.");
+        }
+    }
+}

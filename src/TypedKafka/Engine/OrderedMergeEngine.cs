@@ -1,0 +1,329 @@
+using Apache.Arrow;
+using TypedKafka.Arrow;
+
+namespace TypedKafka.Engine;
+
+/// <summary>
+/// The broker-free heart of TypedKafka: fed consumed messages and end-of-partition events, it
+/// releases them in (timestamp, topic index, partition, offset) order as Arrow batches, decides
+/// which partitions to pause so memory stays bounded, and says when every partition is live.
+/// Single-threaded and deterministic: the same inputs give the same batches.
+/// </summary>
+internal sealed class OrderedMergeEngine : IDisposable
+{
+    private readonly TrackedPartition[] _partitions;
+    private readonly Dictionary<(string Topic, int Partition), int> _indexes = [];
+    private readonly EngineOptions _options;
+    private readonly HeadHeap _heap;
+    private readonly List<int> _toPause = [];
+    private readonly List<int> _toResume = [];
+    private ReleasedMessage[] _releasing;
+    private bool _disposed;
+
+    /// <param name="partitions">Every partition to read. Topic order (by first appearance) breaks timestamp ties.</param>
+    /// <param name="options">Batch size, cutoff and memory bounds.</param>
+    public OrderedMergeEngine(IEnumerable<PartitionSpec> partitions, EngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(partitions);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+
+        var topicIndexes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var tracked = new List<TrackedPartition>();
+        foreach (var spec in partitions)
+        {
+            if (spec.StartOffset > spec.EndOffset)
+            {
+                throw new ArgumentException($"Partition {spec.Topic}[{spec.Partition}]: replay start offset {spec.StartOffset} is past its end offset {spec.EndOffset}.", nameof(partitions));
+            }
+
+            if (!topicIndexes.TryGetValue(spec.Topic, out var topicIndex))
+            {
+                topicIndex = topicIndexes.Count;
+                topicIndexes.Add(spec.Topic, topicIndex);
+            }
+
+            tracked.Add(new TrackedPartition(spec, topicIndex));
+        }
+
+        if (tracked.Count == 0)
+        {
+            throw new ArgumentException("At least one partition is needed.", nameof(partitions));
+        }
+
+        // The heap breaks ties on the partition's index, so index order must be (topic index, partition).
+        tracked.Sort((a, b) => a.TopicIndex != b.TopicIndex ? a.TopicIndex.CompareTo(b.TopicIndex) : a.Spec.Partition.CompareTo(b.Spec.Partition));
+        _partitions = [.. tracked];
+        for (var i = 0; i < _partitions.Length; i++)
+        {
+            var spec = _partitions[i].Spec;
+            if (!_indexes.TryAdd((spec.Topic, spec.Partition), i))
+            {
+                throw new ArgumentException($"Partition {spec.Topic}[{spec.Partition}] is listed twice.", nameof(partitions));
+            }
+        }
+
+        _heap = new HeadHeap(_partitions.Length);
+        _releasing = new ReleasedMessage[Math.Min(options.BatchSize, 1024)];
+    }
+
+    public int PartitionCount => _partitions.Length;
+
+    public long CutoffMs => _options.CutoffMs;
+
+    /// <summary>Every partition is live: consumption reached the end of its replay range or the cutoff, and all that came before was released.</summary>
+    public bool IsLive { get; private set; }
+
+    public int HeldMessageCount { get; private set; }
+
+    public long HeldBytes { get; private set; }
+
+    public int PausedPartitionCount { get; private set; }
+
+    /// <summary>Redelivered offsets that were ignored because they had been consumed already.</summary>
+    public long IgnoredRedeliveries { get; private set; }
+
+    /// <summary>
+    /// The replay watermark: messages at or before it can be released in order. Null when it is
+    /// not known yet (a partition still replaying has delivered nothing) and once every partition is caught up.
+    /// </summary>
+    public long? Watermark
+    {
+        get
+        {
+            var watermark = ComputeWatermark();
+            return watermark is long.MinValue or long.MaxValue ? null : watermark;
+        }
+    }
+
+    /// <summary>Partitions the consumer should pause, decided by the last <see cref="Release"/>.</summary>
+    public IReadOnlyList<int> PartitionsToPause => _toPause;
+
+    /// <summary>Partitions the consumer should resume, decided by the last <see cref="Release"/>.</summary>
+    public IReadOnlyList<int> PartitionsToResume => _toResume;
+
+    public PartitionSpec Partition(int index) => _partitions[index].Spec;
+
+    public bool IsPaused(int index) => _partitions[index].IsPaused;
+
+    public bool TryGetIndex(string topic, int partition, out int index) => _indexes.TryGetValue((topic, partition), out index);
+
+    public int IndexOf(string topic, int partition) =>
+        _indexes.TryGetValue((topic, partition), out var index)
+            ? index
+            : throw new ArgumentException($"Partition {topic}[{partition}] is not one this consumer reads.", nameof(partition));
+
+    /// <summary>Hands over a consumed message; its bytes are copied once, into the partition's buffer.</summary>
+    public void Deliver(int partition, long offset, long timestampMs, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var tracked = _partitions[partition];
+        if (!tracked.Consume(offset, timestampMs, _options.CutoffMs))
+        {
+            IgnoredRedeliveries++;
+            return;
+        }
+
+        var before = tracked.Buffer.Bytes;
+        tracked.Buffer.Append(offset, timestampMs, key, keyIsNull, value, valueIsNull);
+        HeldMessageCount++;
+        HeldBytes += tracked.Buffer.Bytes - before;
+    }
+
+    /// <summary>The consumer reached the end of the partition's log; <paramref name="position"/> is the next offset it would read.</summary>
+    public void EndOfPartition(int partition, long position)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _partitions[partition].EndOfPartition(position);
+    }
+
+    /// <summary>
+    /// Releases up to the batch size of the held messages that can go out without breaking
+    /// timestamp order, merged across partitions, then updates live flags and backpressure.
+    /// </summary>
+    public RecordBatch Release()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var watermark = ComputeWatermark();
+        var count = watermark == long.MinValue ? 0 : Merge(watermark);
+        var backlog = _heap.Count > 0;
+        var batch = MessageBatchBuilder.Build(_releasing.AsSpan(0, count), _partitions);
+        Commit();
+        UpdateLive();
+        DecideBackpressure(watermark, backlog);
+        return batch;
+    }
+
+    public RecordBatch PartitionState() => PartitionStateBatchBuilder.Build(_partitions, _options.CutoffMs);
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (var partition in _partitions)
+        {
+            partition.Buffer.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The minimum stream time over partitions still replaying; <see cref="long.MinValue"/> when
+    /// one of them has delivered nothing (so nothing is safe to release), <see cref="long.MaxValue"/>
+    /// when all are caught up.
+    /// </summary>
+    private long ComputeWatermark()
+    {
+        var watermark = long.MaxValue;
+        foreach (var partition in _partitions)
+        {
+            if (partition.CaughtUp)
+            {
+                continue;
+            }
+
+            if (!partition.HasConsumed)
+            {
+                return long.MinValue;
+            }
+
+            watermark = Math.Min(watermark, partition.StreamTimeMs);
+        }
+
+        return watermark;
+    }
+
+    /// <summary>Chooses the messages to release, in order, into <see cref="_releasing"/>; leaves unreleased heads in the heap.</summary>
+    private int Merge(long watermark)
+    {
+        _heap.Clear();
+        for (var i = 0; i < _partitions.Length; i++)
+        {
+            var buffer = _partitions[i].Buffer;
+            if (buffer.Count > 0 && buffer.PeekAt(0).TimestampMs <= watermark)
+            {
+                _heap.AddUnordered(buffer.PeekAt(0).TimestampMs, i);
+            }
+        }
+
+        _heap.Heapify();
+        var limit = _options.BatchSize;
+        var count = 0;
+        long keyBytes = 0;
+        long valueBytes = 0;
+        while (count < limit && _heap.Count > 0)
+        {
+            var index = _heap.Min.Partition;
+            var partition = _partitions[index];
+            var buffer = partition.Buffer;
+            ref readonly var message = ref buffer.PeekAt(partition.Taken);
+
+            // Arrow binary columns address their data with int32 offsets.
+            if (count > 0 && (keyBytes + Math.Max(message.KeyLength, 0) > int.MaxValue || valueBytes + Math.Max(message.ValueLength, 0) > int.MaxValue))
+            {
+                break;
+            }
+
+            keyBytes += Math.Max(message.KeyLength, 0);
+            valueBytes += Math.Max(message.ValueLength, 0);
+            if (count == _releasing.Length)
+            {
+                System.Array.Resize(ref _releasing, Math.Min(count * 2, limit));
+            }
+
+            _releasing[count++] = new ReleasedMessage(index, partition.Taken);
+            partition.Taken++;
+            if (partition.Taken < buffer.Count && buffer.PeekAt(partition.Taken).TimestampMs <= watermark)
+            {
+                _heap.ReplaceMinTimestamp(buffer.PeekAt(partition.Taken).TimestampMs);
+            }
+            else
+            {
+                _heap.RemoveMin();
+            }
+        }
+
+        return count;
+    }
+
+    private void Commit()
+    {
+        foreach (var partition in _partitions)
+        {
+            if (partition.Taken == 0)
+            {
+                continue;
+            }
+
+            var buffer = partition.Buffer;
+            var bytesBefore = buffer.Bytes;
+            partition.Released(buffer.PeekAt(partition.Taken - 1).Offset);
+            buffer.RemoveFront(partition.Taken);
+            HeldMessageCount -= partition.Taken;
+            HeldBytes -= bytesBefore - buffer.Bytes;
+            partition.Taken = 0;
+        }
+    }
+
+    private void UpdateLive()
+    {
+        var allLive = true;
+        foreach (var partition in _partitions)
+        {
+            partition.UpdateLive();
+            allLive &= partition.IsLive;
+        }
+
+        IsLive = allLive;
+    }
+
+    /// <summary>
+    /// Above the bound, pauses every partition whose intake cannot help release anything: all of
+    /// them while released-able messages wait for the next poll, otherwise all but the "blockers"
+    /// (partitions still replaying that hold the watermark down). Below the low mark, resumes all.
+    /// In between it keeps the current set, except that it never leaves every blocker paused
+    /// while nothing can be released, which would stall the replay.
+    /// </summary>
+    private void DecideBackpressure(long watermark, bool backlog)
+    {
+        _toPause.Clear();
+        _toResume.Clear();
+        var over = HeldMessageCount > _options.MaxHeldMessages || HeldBytes > _options.MaxHeldBytes;
+        var under = HeldMessageCount <= _options.MaxHeldMessages * EngineOptions.ResumeFraction
+            && HeldBytes <= _options.MaxHeldBytes * EngineOptions.ResumeFraction;
+
+        var stalled = !backlog;
+        if (!over && !under)
+        {
+            foreach (var partition in _partitions)
+            {
+                if (IsBlocker(partition, watermark) && !partition.IsPaused)
+                {
+                    stalled = false;
+                    break;
+                }
+            }
+        }
+
+        for (var i = 0; i < _partitions.Length; i++)
+        {
+            var partition = _partitions[i];
+            var blocker = IsBlocker(partition, watermark);
+            var pause = over ? backlog || !blocker
+                : !under && partition.IsPaused && !(stalled && blocker);
+            if (pause != partition.IsPaused)
+            {
+                partition.IsPaused = pause;
+                (pause ? _toPause : _toResume).Add(i);
+                PausedPartitionCount += pause ? 1 : -1;
+            }
+        }
+    }
+
+    private static bool IsBlocker(TrackedPartition partition, long watermark) =>
+        !partition.CaughtUp && (!partition.HasConsumed || partition.StreamTimeMs <= watermark);
+}

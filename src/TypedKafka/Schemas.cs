@@ -1,0 +1,47 @@
+using Apache.Arrow;
+using Apache.Arrow.Types;
+
+namespace TypedKafka;
+
+/// <summary>The Arrow schemas of the batches TypedKafka returns.</summary>
+public static class Schemas
+{
+    /// <summary>Timestamps are Unix milliseconds in UTC, as Kafka stores them.</summary>
+    internal static readonly TimestampType UtcMilliseconds = new(TimeUnit.Millisecond, "UTC");
+
+    /// <summary>
+    /// One row per message: <c>key</c> binary (nullable), <c>value</c> binary (nullable), <c>topic</c> utf8,
+    /// <c>partition</c> int32, <c>offset</c> int64, <c>timestamp</c> timestamp[ms, UTC].
+    /// </summary>
+    public static Schema Message { get; } = new Schema.Builder()
+        .Field(new Field("key", BinaryType.Default, nullable: true))
+        .Field(new Field("value", BinaryType.Default, nullable: true))
+        .Field(new Field("topic", StringType.Default, nullable: false))
+        .Field(new Field("partition", Int32Type.Default, nullable: false))
+        .Field(new Field("offset", Int64Type.Default, nullable: false))
+        .Field(new Field("timestamp", UtcMilliseconds, nullable: false))
+        .Build();
+
+    /// <summary>
+    /// One row per partition: <c>topic</c>, <c>partition</c>, <c>replay_start_offset</c>,
+    /// <c>replay_end_offset</c>, <c>consumed_offset</c>, <c>released_offset</c>,
+    /// <c>last_consumed_timestamp</c> (null until a message is consumed), <c>cutoff</c>,
+    /// <c>is_live</c>, <c>is_paused</c>, then <c>held_messages</c> and <c>held_bytes</c>.
+    /// Offsets are inclusive: <c>consumed_offset</c> and <c>released_offset</c> are
+    /// <c>replay_start_offset - 1</c> until the first message is consumed or released.
+    /// </summary>
+    public static Schema PartitionState { get; } = new Schema.Builder()
+        .Field(new Field("topic", StringType.Default, nullable: false))
+        .Field(new Field("partition", Int32Type.Default, nullable: false))
+        .Field(new Field("replay_start_offset", Int64Type.Default, nullable: false))
+        .Field(new Field("replay_end_offset", Int64Type.Default, nullable: false))
+        .Field(new Field("consumed_offset", Int64Type.Default, nullable: false))
+        .Field(new Field("released_offset", Int64Type.Default, nullable: false))
+        .Field(new Field("last_consumed_timestamp", UtcMilliseconds, nullable: true))
+        .Field(new Field("cutoff", UtcMilliseconds, nullable: false))
+        .Field(new Field("is_live", BooleanType.Default, nullable: false))
+        .Field(new Field("is_paused", BooleanType.Default, nullable: false))
+        .Field(new Field("held_messages", Int32Type.Default, nullable: false))
+        .Field(new Field("held_bytes", Int64Type.Default, nullable: false))
+        .Build();
+}

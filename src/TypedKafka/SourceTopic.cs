@@ -1,0 +1,104 @@
+using System.Buffers;
+
+namespace TypedKafka;
+
+/// <summary>A topic to read and the policy that says where its replay starts.</summary>
+public sealed record SourceTopic
+{
+    /// <summary>Kafka's own limit on topic-name length.</summary>
+    public const int MaxNameLength = 249;
+
+    private static readonly SearchValues<char> LegalNameChars =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
+
+    private SourceTopic(string name, OffsetPolicy policy)
+    {
+        Name = name;
+        Policy = policy;
+    }
+
+    /// <summary>The topic name.</summary>
+    public string Name { get; init; }
+
+    /// <summary>Where the replay starts.</summary>
+    public OffsetPolicy Policy { get; init; }
+
+    /// <summary>Replays everything the broker still has.</summary>
+    public static SourceTopic FromEarliest(string name) => Create(name, new OffsetPolicy.Earliest());
+
+    /// <summary>No replay: only messages produced after construction.</summary>
+    public static SourceTopic FromLatest(string name) => Create(name, new OffsetPolicy.Latest());
+
+    /// <summary>Replays from <paramref name="lookbackMs"/> milliseconds before now.</summary>
+    public static SourceTopic FromRelativeTime(string name, long lookbackMs) =>
+        FromRelativeTime(name, lookbackMs < 0
+            ? throw new ArgumentOutOfRangeException(nameof(lookbackMs), lookbackMs, $"Topic '{name}': the relative-time look-back must not be negative.")
+            : TimeSpan.FromMilliseconds(lookbackMs));
+
+    /// <summary>Replays from <paramref name="lookback"/> before now.</summary>
+    public static SourceTopic FromRelativeTime(string name, TimeSpan lookback) => Create(name, new OffsetPolicy.RelativeTime(lookback));
+
+    /// <summary>Replays from the Unix timestamp <paramref name="timestampMs"/>, in milliseconds.</summary>
+    public static SourceTopic FromAbsoluteTime(string name, long timestampMs) => Create(name, new OffsetPolicy.AbsoluteTime(timestampMs));
+
+    /// <summary>Replays from the instant <paramref name="start"/>.</summary>
+    public static SourceTopic FromAbsoluteTime(string name, DateTimeOffset start) =>
+        FromAbsoluteTime(name, start.ToUnixTimeMilliseconds());
+
+    /// <summary>
+    /// Replays from the latest past occurrence of <paramref name="timeOfDay"/> on the wall clock of
+    /// the IANA zone <paramref name="timeZoneId"/> (for example 08:00 in "America/New_York").
+    /// </summary>
+    public static SourceTopic FromStartOfDay(string name, TimeOnly timeOfDay, string timeZoneId) =>
+        Create(name, new OffsetPolicy.StartOfDay(timeOfDay, timeZoneId));
+
+    /// <summary>Resumes from the consumer group's committed offsets; partitions without one use <paramref name="fallback"/>.</summary>
+    public static SourceTopic FromCommitted(string name, OffsetPolicy fallback) => Create(name, new OffsetPolicy.Committed(fallback));
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> (naming the topic) if the name breaks Kafka's rules
+    /// (1-249 characters of <c>[a-zA-Z0-9._-]</c>, not <c>.</c> or <c>..</c>) or the policy cannot be resolved.
+    /// </summary>
+    public void Validate()
+    {
+        ValidateName(Name);
+        if (Policy is null)
+        {
+            throw new ArgumentNullException(nameof(Policy), $"Topic '{Name}' has no offset policy.");
+        }
+
+        Policy.Validate(Name);
+    }
+
+    private static SourceTopic Create(string name, OffsetPolicy policy)
+    {
+        var topic = new SourceTopic(name, policy);
+        topic.Validate();
+        return topic;
+    }
+
+    private static void ValidateName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length == 0)
+        {
+            throw new ArgumentException("A topic name must not be empty.", nameof(name));
+        }
+
+        if (name.Length > MaxNameLength)
+        {
+            throw new ArgumentException($"Topic name '{name[..20]}...' is {name.Length} characters long; Kafka allows at most {MaxNameLength}.", nameof(name));
+        }
+
+        if (name is "." or "..")
+        {
+            throw new ArgumentException($"'{name}' is not a legal topic name.", nameof(name));
+        }
+
+        var illegal = name.AsSpan().IndexOfAnyExcept(LegalNameChars);
+        if (illegal >= 0)
+        {
+            throw new ArgumentException($"Topic name '{name}' contains '{name[illegal]}' at position {illegal}; only [a-zA-Z0-9._-] are allowed.", nameof(name));
+        }
+    }
+}

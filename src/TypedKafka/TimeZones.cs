@@ -1,0 +1,22 @@
+namespace TypedKafka;
+
+internal static class TimeZones
+{
+    public static TimeZoneInfo Find(string zoneId, string? topic = null)
+    {
+        var culprit = topic is null ? string.Empty : $"Topic '{topic}': ";
+        if (string.IsNullOrWhiteSpace(zoneId))
+        {
+            throw new ArgumentException($"{culprit}the time zone id is empty; give an IANA id such as 'Europe/London'.", nameof(zoneId));
+        }
+
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(zoneId);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new ArgumentException($"{culprit}unknown time zone '{zoneId}'; give an IANA id such as 'Europe/London'.", nameof(zoneId), e);
+        }
+    }
+}
