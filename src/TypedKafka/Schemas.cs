@@ -26,7 +26,8 @@ public static class Schemas
     /// One row per partition: <c>topic</c>, <c>partition</c>, <c>replay_start_offset</c>,
     /// <c>replay_end_offset</c>, <c>consumed_offset</c>, <c>released_offset</c>,
     /// <c>last_consumed_timestamp</c> (null until a message is consumed), <c>cutoff</c>,
-    /// <c>is_live</c>, <c>is_paused</c>, then <c>held_messages</c> and <c>held_bytes</c>.
+    /// <c>is_live</c>, <c>is_paused</c>, then <c>held_messages</c>, <c>held_bytes</c> and
+    /// <c>untimed_messages</c> (messages without a timestamp, which took the partition's stream time).
     /// Offsets are inclusive: <c>consumed_offset</c> and <c>released_offset</c> are
     /// <c>replay_start_offset - 1</c> until the first message is consumed or released.
     /// </summary>
@@ -43,5 +44,6 @@ public static class Schemas
         .Field(new Field("is_paused", BooleanType.Default, nullable: false))
         .Field(new Field("held_messages", Int32Type.Default, nullable: false))
         .Field(new Field("held_bytes", Int64Type.Default, nullable: false))
+        .Field(new Field("untimed_messages", Int64Type.Default, nullable: false))
         .Build();
 }

@@ -21,7 +21,7 @@ public sealed class SchemasTests
                 "topic: utf8", "partition: int32", "replay_start_offset: int64", "replay_end_offset: int64",
                 "consumed_offset: int64", "released_offset: int64", "last_consumed_timestamp: timestamp[ms, UTC]?",
                 "cutoff: timestamp[ms, UTC]", "is_live: bool", "is_paused: bool",
-                "held_messages: int32", "held_bytes: int64",
+                "held_messages: int32", "held_bytes: int64", "untimed_messages: int64",
             ],
             Describe(Schemas.PartitionState));
     }

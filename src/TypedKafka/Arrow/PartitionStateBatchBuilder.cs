@@ -20,6 +20,7 @@ internal static class PartitionStateBatchBuilder
         var isPaused = new BooleanArray.Builder();
         var heldMessages = new Int32Array.Builder();
         var heldBytes = new Int64Array.Builder();
+        var untimed = new Int64Array.Builder();
         var cutoffInstant = DateTimeOffset.FromUnixTimeMilliseconds(cutoffMs);
 
         foreach (var tracked in partitions)
@@ -44,12 +45,13 @@ internal static class PartitionStateBatchBuilder
             isPaused.Append(tracked.IsPaused);
             heldMessages.Append(tracked.Buffer.Count);
             heldBytes.Append(tracked.Buffer.Bytes);
+            untimed.Append(tracked.UntimedMessages);
         }
 
         IArrowArray[] columns =
         [
             topic.Build(), partition.Build(), replayStart.Build(), replayEnd.Build(), consumed.Build(), released.Build(),
-            lastConsumed.Build(), cutoff.Build(), isLive.Build(), isPaused.Build(), heldMessages.Build(), heldBytes.Build(),
+            lastConsumed.Build(), cutoff.Build(), isLive.Build(), isPaused.Build(), heldMessages.Build(), heldBytes.Build(), untimed.Build(),
         ];
         return new RecordBatch(Schemas.PartitionState, columns, partitions.Count);
     }

@@ -107,6 +107,9 @@ internal sealed class OrderedMergeEngine : IDisposable
 
     public bool IsPaused(int index) => _partitions[index].IsPaused;
 
+    /// <summary>The last offset released from the partition; its start offset - 1 before the first.</summary>
+    public long ReleasedOffset(int index) => _partitions[index].ReleasedOffset;
+
     public bool TryGetIndex(string topic, int partition, out int index) => _indexes.TryGetValue((topic, partition), out index);
 
     public int IndexOf(string topic, int partition) =>
@@ -129,6 +132,22 @@ internal sealed class OrderedMergeEngine : IDisposable
         tracked.Buffer.Append(offset, timestampMs, key, keyIsNull, value, valueIsNull);
         HeldMessageCount++;
         HeldBytes += tracked.Buffer.Bytes - before;
+    }
+
+    /// <summary>
+    /// Hands over a message that carries no timestamp. It is never dropped: it takes its
+    /// partition's stream time (the watermark, or 0, if the partition has consumed nothing), and it is counted.
+    /// </summary>
+    public void DeliverWithoutTimestamp(int partition, long offset, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull)
+    {
+        var tracked = _partitions[partition];
+        var timestampMs = tracked.HasConsumed ? tracked.StreamTimeMs : Math.Max(0, Watermark ?? 0);
+        var consumedBefore = tracked.ConsumedOffset;
+        Deliver(partition, offset, timestampMs, key, keyIsNull, value, valueIsNull);
+        if (tracked.ConsumedOffset != consumedBefore)
+        {
+            tracked.UntimedMessages++;
+        }
     }
 
     /// <summary>The consumer reached the end of the partition's log; <paramref name="position"/> is the next offset it would read.</summary>

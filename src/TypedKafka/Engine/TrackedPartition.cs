@@ -35,6 +35,9 @@ internal sealed class TrackedPartition(PartitionSpec spec, int topicIndex)
 
     public bool IsPaused { get; set; }
 
+    /// <summary>Messages that carried no timestamp and took the stream time instead.</summary>
+    public long UntimedMessages { get; set; }
+
     /// <summary>Messages taken from the front by the release in progress.</summary>
     public int Taken { get; set; }
 

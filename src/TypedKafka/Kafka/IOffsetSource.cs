@@ -1,0 +1,23 @@
+namespace TypedKafka.Kafka;
+
+/// <summary>
+/// What offset resolution asks of a cluster. The one seam between policies and brokers, so that
+/// time-based policies can be tested against a fake with Kafka's semantics.
+/// </summary>
+internal interface IOffsetSource
+{
+    /// <summary>The topic's partition ids; throws naming the topic if the cluster does not have it.</summary>
+    IReadOnlyList<int> Partitions(string topic);
+
+    /// <summary>The oldest offset still stored and the high watermark (one past the last offset).</summary>
+    (long Low, long High) Watermarks(string topic, int partition);
+
+    /// <summary>
+    /// Per partition, the first offset whose timestamp is at or after <paramref name="timestampMs"/>,
+    /// or null where every message is older (Kafka answers -1 there).
+    /// </summary>
+    IReadOnlyDictionary<int, long?> OffsetsForTimestamp(string topic, IReadOnlyList<int> partitions, long timestampMs);
+
+    /// <summary>Per partition, the consumer group's committed offset, or null where it has none.</summary>
+    IReadOnlyDictionary<int, long?> Committed(string topic, IReadOnlyList<int> partitions);
+}

@@ -1,0 +1,147 @@
+using TypedKafka.Engine;
+using TypedKafka.Kafka;
+
+namespace TypedKafka.Tests.Kafka;
+
+/// <summary>Offset policies resolved against a fake cluster that answers as Kafka does.</summary>
+public sealed class OffsetResolverTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+    private static readonly long NowMs = Now.ToUnixTimeMilliseconds();
+
+    // Partition 0: offsets 10..19, one message a minute ending at Now-1min. Partition 1: empty log at offset 3.
+    private static FakeCluster Cluster() => new FakeCluster()
+        .Topic("events", [Enumerable.Range(0, 10).Select(i => (10L + i, NowMs - ((10 - i) * 60_000L))).ToList(), []], lowOffsets: [10, 3]);
+
+    private static PartitionSpec Resolve(SourceTopic topic, FakeCluster? cluster = null, int partition = 0) =>
+        OffsetResolver.Resolve([topic], cluster ?? Cluster(), Now).Single(s => s.Partition == partition);
+
+    [Fact]
+    public void Earliest_starts_at_the_oldest_stored_offset_and_ends_at_the_high_watermark()
+    {
+        Assert.Equal(new PartitionSpec("events", 0, 10, 20), Resolve(SourceTopic.FromEarliest("events")));
+    }
+
+    [Fact]
+    public void Latest_is_an_empty_replay_range_at_the_high_watermark()
+    {
+        Assert.Equal(new PartitionSpec("events", 0, 20, 20), Resolve(SourceTopic.FromLatest("events")));
+    }
+
+    [Fact]
+    public void Relative_time_starts_at_the_first_message_at_or_after_now_minus_the_look_back()
+    {
+        // Messages are at Now-10min .. Now-1min: Now-3min is offset 17.
+        Assert.Equal(17, Resolve(SourceTopic.FromRelativeTime("events", TimeSpan.FromMinutes(3))).StartOffset);
+        Assert.Equal(17, Resolve(SourceTopic.FromRelativeTime("events", TimeSpan.FromMinutes(3.5))).StartOffset);
+    }
+
+    [Fact]
+    public void A_time_after_the_last_message_starts_at_the_end()
+    {
+        Assert.Equal(new PartitionSpec("events", 0, 20, 20), Resolve(SourceTopic.FromRelativeTime("events", TimeSpan.Zero)));
+        Assert.Equal(new PartitionSpec("events", 0, 20, 20), Resolve(SourceTopic.FromAbsoluteTime("events", NowMs + 1)));
+    }
+
+    [Fact]
+    public void A_time_before_the_first_message_starts_at_the_oldest()
+    {
+        Assert.Equal(10, Resolve(SourceTopic.FromAbsoluteTime("events", 0)).StartOffset);
+        Assert.Equal(10, Resolve(SourceTopic.FromRelativeTime("events", TimeSpan.FromDays(365 * 60))).StartOffset);
+    }
+
+    [Fact]
+    public void Absolute_time_matches_a_timestamp_exactly()
+    {
+        Assert.Equal(15, Resolve(SourceTopic.FromAbsoluteTime("events", NowMs - (5 * 60_000))).StartOffset);
+    }
+
+    [Fact]
+    public void Start_of_day_resolves_through_the_zone()
+    {
+        // 11:55 UTC is 06:55 in New York (EST): the latest 06:55 there is five minutes ago, offset 15.
+        Assert.Equal(15, Resolve(SourceTopic.FromStartOfDay("events", new TimeOnly(6, 55), "America/New_York")).StartOffset);
+    }
+
+    [Fact]
+    public void Committed_offsets_win_where_the_group_has_them_and_the_fallback_elsewhere()
+    {
+        var cluster = Cluster().WithCommitted("events", 0, 14);
+        var specs = OffsetResolver.Resolve([SourceTopic.FromCommitted("events", new OffsetPolicy.Latest())], cluster, Now);
+        Assert.Equal([new PartitionSpec("events", 0, 14, 20), new PartitionSpec("events", 1, 3, 3)], specs);
+    }
+
+    [Fact]
+    public void A_committed_offset_deleted_by_retention_is_clamped_to_the_oldest_stored()
+    {
+        var cluster = Cluster().WithCommitted("events", 0, 2);
+        Assert.Equal(10, Resolve(SourceTopic.FromCommitted("events", new OffsetPolicy.Latest()), cluster).StartOffset);
+    }
+
+    [Fact]
+    public void An_empty_partition_is_an_empty_range_under_every_policy()
+    {
+        SourceTopic[] topics =
+        [
+            SourceTopic.FromEarliest("events"), SourceTopic.FromLatest("events"), SourceTopic.FromAbsoluteTime("events", 0),
+            SourceTopic.FromCommitted("events", new OffsetPolicy.Earliest()),
+        ];
+        Assert.All(topics, t => Assert.Equal(new PartitionSpec("events", 1, 3, 3), Resolve(t, partition: 1)));
+    }
+
+    [Fact]
+    public void Several_topics_keep_their_order_and_their_own_policies()
+    {
+        var cluster = Cluster().Topic("prices", [[(0L, NowMs - 1000)]], lowOffsets: [0]);
+        var specs = OffsetResolver.Resolve([SourceTopic.FromLatest("prices"), SourceTopic.FromEarliest("events")], cluster, Now);
+        Assert.Equal(["prices", "events", "events"], specs.Select(s => s.Topic));
+        Assert.Equal(new PartitionSpec("prices", 0, 1, 1), specs[0]);
+    }
+
+    [Fact]
+    public void An_unknown_topic_is_named()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Resolve(SourceTopic.FromEarliest("missing")));
+        Assert.Contains("'missing'", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>An in-memory cluster with Kafka's ListOffsets semantics.</summary>
+    private sealed class FakeCluster : IOffsetSource
+    {
+        private readonly Dictionary<string, List<(List<(long Offset, long TimestampMs)> Log, long Low)>> _topics = [];
+        private readonly Dictionary<(string, int), long> _committed = [];
+
+        public FakeCluster Topic(string name, List<(long, long)>[] partitions, long[] lowOffsets)
+        {
+            _topics[name] = [.. partitions.Select((log, i) => (log, lowOffsets[i]))];
+            return this;
+        }
+
+        public FakeCluster WithCommitted(string topic, int partition, long offset)
+        {
+            _committed[(topic, partition)] = offset;
+            return this;
+        }
+
+        public IReadOnlyList<int> Partitions(string topic) =>
+            _topics.TryGetValue(topic, out var partitions)
+                ? [.. Enumerable.Range(0, partitions.Count)]
+                : throw new ArgumentException($"Topic '{topic}' does not exist.");
+
+        public (long Low, long High) Watermarks(string topic, int partition)
+        {
+            var (log, low) = _topics[topic][partition];
+            return (low, log.Count == 0 ? low : log[^1].Offset + 1);
+        }
+
+        public IReadOnlyDictionary<int, long?> OffsetsForTimestamp(string topic, IReadOnlyList<int> partitions, long timestampMs) =>
+            partitions.ToDictionary(p => p, p =>
+            {
+                var match = _topics[topic][p].Log.FirstOrDefault(m => m.TimestampMs >= timestampMs);
+                return match == default ? (long?)null : match.Offset;
+            });
+
+        public IReadOnlyDictionary<int, long?> Committed(string topic, IReadOnlyList<int> partitions) =>
+            partitions.ToDictionary(p => p, p => _committed.TryGetValue((topic, p), out var offset) ? offset : (long?)null);
+    }
+}
