@@ -231,6 +231,11 @@ public sealed class ConsumerManager : IDisposable
             {
                 result = _consumer.Consume(waitMs);
             }
+            catch (ConsumeException e) when (!e.Error.IsFatal && ConsumerErrors.IsTransient(e.Error.Code))
+            {
+                // The client retries these itself (a fetch that timed out, a leader that moved).
+                continue;
+            }
             catch (ConsumeException e)
             {
                 var at = e.ConsumerRecord?.TopicPartitionOffset;

@@ -1,0 +1,90 @@
+using Confluent.Kafka;
+using TypedKafka.Testing;
+
+namespace TypedKafka.IntegrationTests;
+
+/// <summary>Bad input fails at construction, with an exception that names the culprit.</summary>
+public sealed class ConstructionErrorTests : IDisposable
+{
+    private readonly LocalKafkaCluster _cluster = new();
+
+    public ConstructionErrorTests()
+    {
+        _cluster.CreateTopic("present", 1);
+    }
+
+    public void Dispose() => _cluster.Dispose();
+
+    private Dictionary<string, string> Config(params (string Key, string Value)[] extra)
+    {
+        var config = new Dictionary<string, string> { ["bootstrap.servers"] = _cluster.BootstrapServers };
+        foreach (var (key, value) in extra)
+        {
+            config[key] = value;
+        }
+
+        return config;
+    }
+
+    [Fact]
+    public void An_unknown_topic_is_named()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ConsumerManager(Config(), [SourceTopic.FromEarliest("present"), SourceTopic.FromEarliest("absent")]));
+        Assert.Contains("'absent'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_topic_listed_twice_is_named()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ConsumerManager(Config(), [SourceTopic.FromEarliest("present"), SourceTopic.FromLatest("present")]));
+        Assert.Contains("'present' is listed twice", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_topics_is_an_error()
+    {
+        Assert.Throws<ArgumentException>(() => new ConsumerManager(Config(), []));
+    }
+
+    [Theory]
+    [InlineData(0, 1, 1, "batchSize")]
+    [InlineData(-1, 1, 1, "batchSize")]
+    [InlineData(10, 0, 1, "maxHeldMessages")]
+    [InlineData(10, 1, 0, "maxHeldBytes")]
+    public void Non_positive_limits_name_their_parameter(int batchSize, int maxHeldMessages, long maxHeldBytes, string parameter)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new ConsumerManager(Config(), [SourceTopic.FromEarliest("present")], batchSize: batchSize, maxHeldMessages: maxHeldMessages, maxHeldBytes: maxHeldBytes));
+        Assert.Equal(parameter, error.ParamName);
+    }
+
+    [Fact]
+    public void An_unknown_config_key_is_named()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ConsumerManager(Config(("fetch.max.bites", "1000")), [SourceTopic.FromEarliest("present")]));
+        Assert.Contains("fetch.max.bites", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_bootstrap_setting_is_named()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ConsumerManager(new Dictionary<string, string>(), [SourceTopic.FromEarliest("present")]));
+        Assert.Contains("bootstrap.servers", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Auto_commit_is_refused_because_it_would_commit_held_messages()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ConsumerManager(Config(("enable.auto.commit", "true")), [SourceTopic.FromEarliest("present")]));
+        Assert.Contains("enable.auto.commit", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unreachable_brokers_are_named()
+    {
+        // Port 1 on loopback: nothing listens, connections are refused at once.
+        var config = new Dictionary<string, string> { ["bootstrap.servers"] = "127.0.0.1:1", ["socket.timeout.ms"] = "1500" };
+        var error = Assert.Throws<KafkaException>(() => new ConsumerManager(config, [SourceTopic.FromEarliest("present")]));
+        Assert.Contains("127.0.0.1:1", error.Message, StringComparison.Ordinal);
+    }
+}
