@@ -12,7 +12,7 @@ namespace TypedKafka.Arrow;
 /// </summary>
 internal static class MessageBatchBuilder
 {
-    public static RecordBatch Build(ReadOnlySpan<ReleasedMessage> released, TrackedPartition[] partitions)
+    public static RecordBatch Build(ReadOnlySpan<ReleasedMessage> released, ReleaseTotals totals, TrackedPartition[] partitions)
     {
         var count = released.Length;
         if (count == 0)
@@ -20,17 +20,7 @@ internal static class MessageBatchBuilder
             return Empty();
         }
 
-        int keyBytes = 0, valueBytes = 0, topicBytes = 0, keyNulls = 0, valueNulls = 0;
-        foreach (var entry in released)
-        {
-            var partition = partitions[entry.Partition];
-            ref readonly var message = ref partition.Buffer.PeekAt(entry.Index);
-            keyBytes += Math.Max(message.KeyLength, 0);
-            valueBytes += Math.Max(message.ValueLength, 0);
-            topicBytes += partition.TopicUtf8.Length;
-            keyNulls += message.KeyLength < 0 ? 1 : 0;
-            valueNulls += message.ValueLength < 0 ? 1 : 0;
-        }
+        var (keyBytes, valueBytes, topicBytes, keyNulls, valueNulls) = totals;
 
         using var keyOffsets = new NativeBuffer<int, MemoryPressureAllocationTracker>(count + 1, false, default);
         using var keyData = NewData(keyBytes);
@@ -59,14 +49,14 @@ internal static class MessageBatchBuilder
         int keyAt = 0, valueAt = 0, topicAt = 0;
         for (var row = 0; row < count; row++)
         {
-            var entry = released[row];
+            ref readonly var entry = ref released[row];
+            var message = entry.Message;
             var partition = partitions[entry.Partition];
-            ref readonly var message = ref partition.Buffer.PeekAt(entry.Index);
 
             keyOffsetSpan[row] = keyAt;
             if (message.KeyLength >= 0)
             {
-                message.Key.CopyTo(keyDataSpan[keyAt..]);
+                partition.Buffer.Key(message).CopyTo(keyDataSpan[keyAt..]);
                 keyAt += message.KeyLength;
                 SetValid(keyValiditySpan, row);
             }
@@ -74,7 +64,7 @@ internal static class MessageBatchBuilder
             valueOffsetSpan[row] = valueAt;
             if (message.ValueLength >= 0)
             {
-                message.Value.CopyTo(valueDataSpan[valueAt..]);
+                partition.Buffer.Value(message).CopyTo(valueDataSpan[valueAt..]);
                 valueAt += message.ValueLength;
                 SetValid(valueValiditySpan, row);
             }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Apache.Arrow;
 using TypedKafka.Arrow;
 
@@ -15,6 +16,7 @@ internal sealed class OrderedMergeEngine : IDisposable
     private readonly Dictionary<(string Topic, int Partition), int> _indexes = [];
     private readonly EngineOptions _options;
     private readonly HeadHeap _heap;
+    private readonly ArrayPool<byte> _chunkPool;
     private readonly List<int> _toPause = [];
     private readonly List<int> _toResume = [];
     private ReleasedMessage[] _releasing;
@@ -29,6 +31,10 @@ internal sealed class OrderedMergeEngine : IDisposable
         options.Validate();
         _options = options;
 
+        // The engine's own pool, big enough for the held-byte bound: a backlog reuses chunks
+        // rather than churning the shared pool, which keeps few arrays per size and trims them.
+        var maxChunks = (int)Math.Clamp(options.MaxHeldBytes / PartitionBuffer.ChunkSize, 16, 4096);
+        _chunkPool = ArrayPool<byte>.Create(PartitionBuffer.ChunkSize, maxChunks);
         var topicIndexes = new Dictionary<string, int>(StringComparer.Ordinal);
         var tracked = new List<TrackedPartition>();
         foreach (var spec in partitions)
@@ -44,7 +50,7 @@ internal sealed class OrderedMergeEngine : IDisposable
                 topicIndexes.Add(spec.Topic, topicIndex);
             }
 
-            tracked.Add(new TrackedPartition(spec, topicIndex));
+            tracked.Add(new TrackedPartition(spec, topicIndex, _chunkPool));
         }
 
         if (tracked.Count == 0)
@@ -165,9 +171,10 @@ internal sealed class OrderedMergeEngine : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var watermark = ComputeWatermark();
-        var count = watermark == long.MinValue ? 0 : Merge(watermark);
+        var totals = default(ReleaseTotals);
+        var count = watermark == long.MinValue ? 0 : Merge(watermark, ref totals);
         var backlog = _heap.Count > 0;
-        var batch = MessageBatchBuilder.Build(_releasing.AsSpan(0, count), _partitions);
+        var batch = MessageBatchBuilder.Build(_releasing.AsSpan(0, count), totals, _partitions);
         Commit();
         UpdateLive();
         DecideBackpressure(watermark, backlog);
@@ -217,7 +224,7 @@ internal sealed class OrderedMergeEngine : IDisposable
     }
 
     /// <summary>Chooses the messages to release, in order, into <see cref="_releasing"/>; leaves unreleased heads in the heap.</summary>
-    private int Merge(long watermark)
+    private int Merge(long watermark, ref ReleaseTotals totals)
     {
         _heap.Clear();
         for (var i = 0; i < _partitions.Length; i++)
@@ -232,30 +239,35 @@ internal sealed class OrderedMergeEngine : IDisposable
         _heap.Heapify();
         var limit = _options.BatchSize;
         var count = 0;
-        long keyBytes = 0;
-        long valueBytes = 0;
+        long keyBytes = 0, valueBytes = 0;
         while (count < limit && _heap.Count > 0)
         {
             var index = _heap.Min.Partition;
             var partition = _partitions[index];
             var buffer = partition.Buffer;
             ref readonly var message = ref buffer.PeekAt(partition.Taken);
+            var keyLength = Math.Max(message.KeyLength, 0);
+            var valueLength = Math.Max(message.ValueLength, 0);
 
             // Arrow binary columns address their data with int32 offsets.
-            if (count > 0 && (keyBytes + Math.Max(message.KeyLength, 0) > int.MaxValue || valueBytes + Math.Max(message.ValueLength, 0) > int.MaxValue))
+            if (count > 0 && (keyBytes + keyLength > int.MaxValue || valueBytes + valueLength > int.MaxValue))
             {
                 break;
             }
 
-            keyBytes += Math.Max(message.KeyLength, 0);
-            valueBytes += Math.Max(message.ValueLength, 0);
+            keyBytes += keyLength;
+            valueBytes += valueLength;
+            totals.TopicBytes += partition.TopicUtf8.Length;
+            totals.KeyNulls += message.KeyLength < 0 ? 1 : 0;
+            totals.ValueNulls += message.ValueLength < 0 ? 1 : 0;
             if (count == _releasing.Length)
             {
                 System.Array.Resize(ref _releasing, Math.Min(count * 2, limit));
             }
 
-            _releasing[count++] = new ReleasedMessage(index, partition.Taken);
+            _releasing[count++] = new ReleasedMessage(index, message);
             partition.Taken++;
+            partition.TakenBytes += keyLength + valueLength;
             if (partition.Taken < buffer.Count && buffer.PeekAt(partition.Taken).TimestampMs <= watermark)
             {
                 _heap.ReplaceMinTimestamp(buffer.PeekAt(partition.Taken).TimestampMs);
@@ -266,6 +278,8 @@ internal sealed class OrderedMergeEngine : IDisposable
             }
         }
 
+        totals.KeyBytes = (int)keyBytes;
+        totals.ValueBytes = (int)valueBytes;
         return count;
     }
 
@@ -279,12 +293,12 @@ internal sealed class OrderedMergeEngine : IDisposable
             }
 
             var buffer = partition.Buffer;
-            var bytesBefore = buffer.Bytes;
             partition.Released(buffer.PeekAt(partition.Taken - 1).Offset);
-            buffer.RemoveFront(partition.Taken);
+            buffer.RemoveFront(partition.Taken, partition.TakenBytes);
             HeldMessageCount -= partition.Taken;
-            HeldBytes -= bytesBefore - buffer.Bytes;
+            HeldBytes -= partition.TakenBytes;
             partition.Taken = 0;
+            partition.TakenBytes = 0;
         }
     }
 

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Diagnostics;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace TypedKafka.Engine;
@@ -8,38 +10,42 @@ namespace TypedKafka.Engine;
 /// Messages leave in the order they came, so a chunk goes back to the pool as soon as the
 /// release front moves past it: no per-message arrays, no compaction, no fragmentation.
 /// </summary>
-internal sealed class PartitionBuffer : IDisposable
+internal sealed class PartitionBuffer(ArrayPool<byte> chunkPool) : IDisposable
 {
     internal const int ChunkSize = 64 * 1024;
+    private const int InitialCapacity = 64;
 
-    private readonly Queue<byte[]> _chunks = new();
-    private HeldMessage[] _ring = new HeldMessage[16];
-    private int _head;
-    private byte[]? _current;
+    // Chunks in use, a ring indexed by chunk number; chunk numbers only grow.
+    private byte[][] _chunks = new byte[4][];
+    private int _firstChunk;
+    private int _chunkCount;
     private int _writePosition;
+
+    // Held messages, a ring; rented because a backlog can make it large.
+    private HeldMessage[] _ring = ArrayPool<HeldMessage>.Shared.Rent(InitialCapacity);
+    private int _head;
 
     public int Count { get; private set; }
 
     /// <summary>Key and value bytes held.</summary>
     public long Bytes { get; private set; }
 
-    /// <summary>Bytes of pooled chunks rented, at least <see cref="Bytes"/>.</summary>
+    /// <summary>Bytes of pooled chunks in use, at least <see cref="Bytes"/>.</summary>
     public long ReservedBytes { get; private set; }
 
     public void Append(long offset, long timestampMs, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull)
     {
-        var keyLength = keyIsNull ? -1 : key.Length;
-        var valueLength = valueIsNull ? -1 : value.Length;
         var size = key.Length + value.Length;
         var chunk = ChunkWithRoomFor(size);
         var position = _writePosition;
-        key.CopyTo(chunk.AsSpan(position));
-        value.CopyTo(chunk.AsSpan(position + key.Length));
+        var destination = _chunks[chunk & (_chunks.Length - 1)].AsSpan(position, size);
+        key.CopyTo(destination);
+        value.CopyTo(destination[key.Length..]);
         _writePosition = position + size;
 
         if (Count == _ring.Length)
         {
-            Grow();
+            GrowRing();
         }
 
         ref var slot = ref _ring[(_head + Count) & (_ring.Length - 1)];
@@ -47,8 +53,8 @@ internal sealed class PartitionBuffer : IDisposable
         slot.TimestampMs = timestampMs;
         slot.Chunk = chunk;
         slot.Position = position;
-        slot.KeyLength = keyLength;
-        slot.ValueLength = valueLength;
+        slot.KeyLength = keyIsNull ? -1 : key.Length;
+        slot.ValueLength = valueIsNull ? -1 : value.Length;
         Count++;
         Bytes += size;
     }
@@ -57,78 +63,109 @@ internal sealed class PartitionBuffer : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref readonly HeldMessage PeekAt(int index) => ref _ring[(_head + index) & (_ring.Length - 1)];
 
-    /// <summary>Removes the <paramref name="count"/> oldest messages and returns chunks nothing points into any more.</summary>
-    public void RemoveFront(int count)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ReadOnlySpan<byte> Key(in HeldMessage message) =>
+        message.KeyLength <= 0 ? default : _chunks[message.Chunk & (_chunks.Length - 1)].AsSpan(message.Position, message.KeyLength);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ReadOnlySpan<byte> Value(in HeldMessage message) =>
+        message.ValueLength <= 0 ? default : _chunks[message.Chunk & (_chunks.Length - 1)].AsSpan(message.Position + Math.Max(message.KeyLength, 0), message.ValueLength);
+
+    /// <summary>Removes the <paramref name="count"/> oldest messages, holding <paramref name="bytes"/> key and value bytes, and returns chunks nothing points into any more.</summary>
+    public void RemoveFront(int count, long bytes)
     {
         if ((uint)count > (uint)Count)
         {
             throw new ArgumentOutOfRangeException(nameof(count), count, $"Only {Count} messages are held.");
         }
 
-        var mask = _ring.Length - 1;
-        for (var i = 0; i < count; i++)
-        {
-            ref var slot = ref _ring[(_head + i) & mask];
-            Bytes -= slot.PayloadBytes;
-            slot.Chunk = null!; // let the pool own the chunk alone
-        }
-
-        _head = (_head + count) & mask;
+        _head = (_head + count) & (_ring.Length - 1);
         Count -= count;
-        if (Count == 0)
+        Bytes -= bytes;
+        ReturnChunksBefore(Count == 0 ? _firstChunk + _chunkCount : _ring[_head].Chunk);
+    }
+
+    /// <summary>Removes the <paramref name="count"/> oldest messages.</summary>
+    public void RemoveFront(int count)
+    {
+        long bytes = 0;
+        for (var i = 0; i < count && i < Count; i++)
         {
-            ReturnChunks(keep: null);
-            return;
+            bytes += PeekAt(i).PayloadBytes;
         }
 
-        ReturnChunks(keep: _ring[_head].Chunk);
+        RemoveFront(count, bytes);
     }
 
     public void Dispose()
     {
         RemoveFront(Count);
+        ArrayPool<HeldMessage>.Shared.Return(_ring);
+        _ring = [];
     }
 
-    private byte[] ChunkWithRoomFor(int size)
+    /// <summary>The number of the chunk, the newest, that has room for <paramref name="size"/> more bytes.</summary>
+    private int ChunkWithRoomFor(int size)
     {
-        if (_current is not null && _current.Length - _writePosition >= size)
+        if (_chunkCount > 0)
         {
-            return _current;
+            var newest = _firstChunk + _chunkCount - 1;
+            if (_chunks[newest & (_chunks.Length - 1)].Length - _writePosition >= size)
+            {
+                return newest;
+            }
         }
 
-        var chunk = ArrayPool<byte>.Shared.Rent(Math.Max(ChunkSize, size));
-        _chunks.Enqueue(chunk);
+        if (_chunkCount == _chunks.Length)
+        {
+            var larger = new byte[_chunks.Length * 2][];
+            for (var n = _firstChunk; n < _firstChunk + _chunkCount; n++)
+            {
+                larger[n & (larger.Length - 1)] = _chunks[n & (_chunks.Length - 1)];
+            }
+
+            _chunks = larger;
+        }
+
+        var number = _firstChunk + _chunkCount;
+        var chunk = chunkPool.Rent(Math.Max(ChunkSize, size));
+        _chunks[number & (_chunks.Length - 1)] = chunk;
+        _chunkCount++;
         ReservedBytes += chunk.Length;
-        _current = chunk;
         _writePosition = 0;
-        return chunk;
+        return number;
     }
 
-    private void ReturnChunks(byte[]? keep)
+    private void ReturnChunksBefore(int chunk)
     {
-        while (_chunks.Count > 0 && !ReferenceEquals(_chunks.Peek(), keep))
+        while (_chunkCount > 0 && _firstChunk != chunk)
         {
-            var chunk = _chunks.Dequeue();
-            ReservedBytes -= chunk.Length;
-            ArrayPool<byte>.Shared.Return(chunk);
+            ref var slot = ref _chunks[_firstChunk & (_chunks.Length - 1)];
+            ReservedBytes -= slot.Length;
+            chunkPool.Return(slot);
+            slot = null!;
+            _firstChunk++;
+            _chunkCount--;
         }
 
-        if (_chunks.Count == 0)
+        if (_chunkCount == 0)
         {
-            _current = null;
             _writePosition = 0;
         }
     }
 
-    private void Grow()
+    private void GrowRing()
     {
-        var larger = new HeldMessage[_ring.Length * 2];
+        // The shared pool hands out power-of-two lengths, which the ring's masking relies on.
+        var larger = ArrayPool<HeldMessage>.Shared.Rent(_ring.Length * 2);
+        Debug.Assert(BitOperations.IsPow2(larger.Length), "ring capacity must be a power of two");
         var mask = _ring.Length - 1;
         for (var i = 0; i < Count; i++)
         {
             larger[i] = _ring[(_head + i) & mask];
         }
 
+        ArrayPool<HeldMessage>.Shared.Return(_ring);
         _ring = larger;
         _head = 0;
     }

@@ -1,9 +1,10 @@
+using System.Buffers;
 using System.Text;
 
 namespace TypedKafka.Engine;
 
 /// <summary>The engine's view of one partition: what it holds and how far it got.</summary>
-internal sealed class TrackedPartition(PartitionSpec spec, int topicIndex)
+internal sealed class TrackedPartition(PartitionSpec spec, int topicIndex, ArrayPool<byte> chunkPool)
 {
     public PartitionSpec Spec { get; } = spec;
 
@@ -12,7 +13,7 @@ internal sealed class TrackedPartition(PartitionSpec spec, int topicIndex)
 
     public byte[] TopicUtf8 { get; } = Encoding.UTF8.GetBytes(spec.Topic);
 
-    public PartitionBuffer Buffer { get; } = new();
+    public PartitionBuffer Buffer { get; } = new(chunkPool);
 
     /// <summary>Last offset consumed (inclusive); <c>StartOffset - 1</c> before the first.</summary>
     public long ConsumedOffset { get; private set; } = spec.StartOffset - 1;
@@ -40,6 +41,9 @@ internal sealed class TrackedPartition(PartitionSpec spec, int topicIndex)
 
     /// <summary>Messages taken from the front by the release in progress.</summary>
     public int Taken { get; set; }
+
+    /// <summary>Key and value bytes of the messages taken by the release in progress.</summary>
+    public long TakenBytes { get; set; }
 
     // The consumed offset at the moment the partition caught up: once released, it is live.
     private long _catchUpOffset = spec.StartOffset - 1;

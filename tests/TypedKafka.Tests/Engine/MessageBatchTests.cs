@@ -113,7 +113,7 @@ public sealed class MessageBatchTests
     [Fact]
     public void Chunks_go_back_to_the_pool_as_the_release_front_passes_them()
     {
-        using var buffer = new PartitionBuffer();
+        using var buffer = new PartitionBuffer(System.Buffers.ArrayPool<byte>.Shared);
         var value = new byte[1000];
         for (var i = 0; i < 200; i++)
         {
