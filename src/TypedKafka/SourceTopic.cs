@@ -56,6 +56,42 @@ public sealed record SourceTopic
     public static SourceTopic FromCommitted(string name, OffsetPolicy fallback) => Create(name, new OffsetPolicy.Committed(fallback));
 
     /// <summary>
+    /// Parses the command-line and configuration syntax <c>NAME:POLICY[:ARG]</c>: <c>events:earliest</c>,
+    /// <c>events:latest</c>, <c>events:relative_time:3600000</c> (milliseconds back from now),
+    /// <c>events:absolute_time:1767225600000</c> (Unix milliseconds), <c>events:start_of_day:08:00:Europe/London</c>,
+    /// <c>events:committed</c> (falling back to earliest) or <c>events:committed:latest</c>.
+    /// </summary>
+    /// <exception cref="FormatException">The text does not follow the syntax; the message says what was expected.</exception>
+    /// <exception cref="ArgumentException">The syntax is right but the topic or its argument is not valid.</exception>
+    public static SourceTopic Parse(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var parts = spec.Split(':');
+        if (parts.Length < 2 || parts[0].Length == 0)
+        {
+            throw Malformed(spec, "expected NAME:POLICY[:ARG]");
+        }
+
+        var (name, policy, args) = (parts[0], parts[1], parts[2..]);
+        return (policy, args.Length) switch
+        {
+            ("earliest", 0) => FromEarliest(name),
+            ("latest", 0) => FromLatest(name),
+            ("relative_time", 1) => FromRelativeTime(name, Milliseconds(spec, args[0])),
+            ("absolute_time", 1) => FromAbsoluteTime(name, Milliseconds(spec, args[0])),
+            ("start_of_day", 3) => FromStartOfDay(name, TimeOfDay(spec, args[0], args[1]), args[2]),
+            ("committed", 0) => FromCommitted(name, new OffsetPolicy.Earliest()),
+            ("committed", 1) when args[0] == "earliest" => FromCommitted(name, new OffsetPolicy.Earliest()),
+            ("committed", 1) when args[0] == "latest" => FromCommitted(name, new OffsetPolicy.Latest()),
+            ("earliest" or "latest", _) => throw Malformed(spec, $"'{policy}' takes no argument"),
+            ("relative_time" or "absolute_time", _) => throw Malformed(spec, $"expected {name}:{policy}:MILLISECONDS"),
+            ("start_of_day", _) => throw Malformed(spec, $"expected {name}:start_of_day:HH:MM:ZONE, for example {name}:start_of_day:08:00:Europe/London"),
+            ("committed", _) => throw Malformed(spec, $"expected {name}:committed or {name}:committed:earliest|latest"),
+            _ => throw Malformed(spec, $"unknown policy '{policy}'; expected earliest, latest, relative_time, absolute_time, start_of_day or committed"),
+        };
+    }
+
+    /// <summary>
     /// Throws <see cref="ArgumentException"/> (naming the topic) if the name breaks Kafka's rules
     /// (1-249 characters of <c>[a-zA-Z0-9._-]</c>, not <c>.</c> or <c>..</c>) or the policy cannot be resolved.
     /// </summary>
@@ -69,6 +105,19 @@ public sealed record SourceTopic
 
         Policy.Validate(Name);
     }
+
+    private static FormatException Malformed(string spec, string why) => new($"Topic spec '{spec}': {why}.");
+
+    private static long Milliseconds(string spec, string text) =>
+        long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw Malformed(spec, $"'{text}' is not a whole number of milliseconds");
+
+    private static TimeOnly TimeOfDay(string spec, string hours, string minutes) =>
+        int.TryParse(hours, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var h) && h is >= 0 and < 24
+        && int.TryParse(minutes, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var m) && m is >= 0 and < 60
+            ? new TimeOnly(h, m)
+            : throw Malformed(spec, $"'{hours}:{minutes}' is not a time of day between 00:00 and 23:59");
 
     private static SourceTopic Create(string name, OffsetPolicy policy)
     {

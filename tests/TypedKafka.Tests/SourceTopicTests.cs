@@ -102,3 +102,51 @@ public sealed class SourceTopicTests
         Assert.NotEqual(SourceTopic.FromEarliest("q"), SourceTopic.FromLatest("q"));
     }
 }
+
+public sealed class SourceTopicParseTests
+{
+    [Theory]
+    [InlineData("events:earliest", "events")]
+    [InlineData("a.b-c_d:latest", "a.b-c_d")]
+    public void Names_come_before_the_first_colon(string spec, string name)
+    {
+        Assert.Equal(name, SourceTopic.Parse(spec).Name);
+    }
+
+    [Fact]
+    public void Every_policy_parses_to_its_factory()
+    {
+        Assert.Equal(SourceTopic.FromEarliest("e"), SourceTopic.Parse("e:earliest"));
+        Assert.Equal(SourceTopic.FromLatest("e"), SourceTopic.Parse("e:latest"));
+        Assert.Equal(SourceTopic.FromRelativeTime("e", 3_600_000), SourceTopic.Parse("e:relative_time:3600000"));
+        Assert.Equal(SourceTopic.FromAbsoluteTime("e", 1_767_225_600_000), SourceTopic.Parse("e:absolute_time:1767225600000"));
+        Assert.Equal(SourceTopic.FromStartOfDay("e", new TimeOnly(8, 30), "America/New_York"), SourceTopic.Parse("e:start_of_day:08:30:America/New_York"));
+        Assert.Equal(SourceTopic.FromCommitted("e", new OffsetPolicy.Earliest()), SourceTopic.Parse("e:committed"));
+        Assert.Equal(SourceTopic.FromCommitted("e", new OffsetPolicy.Latest()), SourceTopic.Parse("e:committed:latest"));
+    }
+
+    [Theory]
+    [InlineData("events", "expected NAME:POLICY[:ARG]")]
+    [InlineData(":earliest", "expected NAME:POLICY[:ARG]")]
+    [InlineData("events:oldest", "unknown policy 'oldest'")]
+    [InlineData("events:earliest:5", "takes no argument")]
+    [InlineData("events:relative_time", "events:relative_time:MILLISECONDS")]
+    [InlineData("events:relative_time:1h", "'1h' is not a whole number of milliseconds")]
+    [InlineData("events:start_of_day:8am:Europe/London", "expected events:start_of_day:HH:MM:ZONE")]
+    [InlineData("events:start_of_day:25:00:Europe/London", "'25:00' is not a time of day")]
+    [InlineData("events:committed:sometimes", "events:committed:earliest|latest")]
+    public void Malformed_specs_say_what_was_expected(string spec, string expected)
+    {
+        var error = Assert.Throws<FormatException>(() => SourceTopic.Parse(spec));
+        Assert.Contains(spec, error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_well_formed_spec_with_an_invalid_value_fails_validation()
+    {
+        Assert.Throws<ArgumentException>(() => SourceTopic.Parse("events:start_of_day:08:00:Mars/Base"));
+        Assert.Throws<ArgumentException>(() => SourceTopic.Parse("bad name:earliest"));
+        Assert.ThrowsAny<ArgumentException>(() => SourceTopic.Parse("events:relative_time:-5"));
+    }
+}
