@@ -1,0 +1,198 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Diagnostics;
+using System.Globalization;
+using Confluent.Kafka;
+using Spectre.Console;
+using TypedKafka.Cli.Output;
+
+namespace TypedKafka.Cli.Commands;
+
+/// <summary><c>typedkafka replay</c>: an ordered replay of topics, with progress, into an Arrow IPC file.</summary>
+internal static class ReplayCommand
+{
+    /// <summary>Exit code when Ctrl+C stopped a replay before it went live (128 + SIGINT, as shells do).</summary>
+    public const int Interrupted = 130;
+
+    public static Command Create(IAnsiConsole console, TextWriter stdout, TextWriter stderr)
+    {
+        var bootstrap = new Option<string>("--bootstrap-servers") { Description = "The cluster, HOST:PORT[,HOST:PORT...].", Required = true };
+        var topics = new Option<SourceTopic[]>("--topic")
+        {
+            Description = "A topic and where to start, NAME:POLICY[:ARG] (repeatable). Policies: earliest, latest, relative_time:MS, absolute_time:MS, start_of_day:HH:MM:ZONE, committed[:earliest|latest].",
+            Required = true,
+            CustomParser = result => [.. result.Tokens.Select(token => ParseTopic(token.Value, result)).OfType<SourceTopic>()],
+        };
+        var cutoff = new Option<long?>("--cutoff")
+        {
+            Description = "Where replay ends and live begins: an ISO 8601 instant, Unix milliseconds, or 'now' (the default).",
+            CustomParser = ParseCutoff,
+        };
+        var batchSize = new Option<int>("--batch-size") { Description = "Messages per batch at most.", DefaultValueFactory = _ => 10_000 };
+        var output = new Option<FileInfo?>("--out") { Description = "Write the ordered messages to this Arrow IPC file (FILE.arrow)." };
+        var follow = new Option<bool>("--follow") { Description = "Keep reading live messages after the replay until stopped (Ctrl+C)." };
+        var settings = new Option<string[]>("--config") { Description = "A librdkafka consumer setting, KEY=VALUE (repeatable), e.g. group.id=reports." };
+
+        var command = new Command("replay", "Replay topics in timestamp order across all partitions, showing progress; exits once every partition is live.")
+        {
+            bootstrap, topics, cutoff, batchSize, output, follow, settings,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var options = new ReplayOptions(
+                parse.GetRequiredValue(bootstrap),
+                parse.GetRequiredValue(topics),
+                parse.GetValue(cutoff),
+                parse.GetValue(batchSize),
+                parse.GetValue(output)?.FullName,
+                parse.GetValue(follow),
+                parse.GetValue(settings) ?? []);
+            try
+            {
+                return await new ReplayRun(options, console, stdout).RunAsync(cancellation);
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or KafkaException or IOException or UnauthorizedAccessException)
+            {
+                await stderr.WriteLineAsync($"typedkafka replay: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static SourceTopic? ParseTopic(string spec, ArgumentResult result)
+    {
+        try
+        {
+            return SourceTopic.Parse(spec);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            result.AddError($"--topic: {e.Message}");
+            return null;
+        }
+    }
+
+    private static long? ParseCutoff(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        if (text.Equals("now", StringComparison.OrdinalIgnoreCase))
+        {
+            return DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        }
+
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+        {
+            return ms;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
+        {
+            return instant.ToUnixTimeMilliseconds();
+        }
+
+        result.AddError($"--cutoff '{text}': expected an ISO 8601 instant such as 2026-11-24T08:00:00Z, Unix milliseconds, or 'now'.");
+        return null;
+    }
+}
+
+internal sealed record ReplayOptions(
+    string BootstrapServers,
+    IReadOnlyList<SourceTopic> Topics,
+    long? CutoffMs,
+    int BatchSize,
+    string? OutputPath,
+    bool Follow,
+    IReadOnlyList<string> Settings)
+{
+    public Dictionary<string, string> ConsumerConfig()
+    {
+        var config = new Dictionary<string, string>(StringComparer.Ordinal) { ["bootstrap.servers"] = BootstrapServers };
+        foreach (var setting in Settings)
+        {
+            var equals = setting.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new FormatException($"--config '{setting}': expected KEY=VALUE.");
+            }
+
+            config[setting[..equals]] = setting[(equals + 1)..];
+        }
+
+        return config;
+    }
+}
+
+/// <summary>One replay: poll, write, show progress, stop when live (or when cancelled, with --follow).</summary>
+internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, TextWriter stdout)
+{
+    private static readonly TimeSpan PlainProgressInterval = TimeSpan.FromSeconds(1);
+    private readonly Stopwatch _clock = new();
+    private long _released;
+    private TimeSpan? _liveAfter;
+
+    public async Task<int> RunAsync(CancellationToken cancellation)
+    {
+        using var manager = new ConsumerManager(options.ConsumerConfig(), options.Topics, options.CutoffMs, options.BatchSize);
+        using var sink = options.OutputPath is null ? null : new ArrowFileSink(options.OutputPath, Schemas.Message);
+        _clock.Start();
+
+        if (console.Profile.Capabilities.Interactive && console.Profile.Capabilities.Ansi)
+        {
+            await console.Live(ProgressTable.Render(manager, _released)).StartAsync(context =>
+            {
+                Loop(manager, sink, () => context.UpdateTarget(ProgressTable.Render(manager, _released)), cancellation);
+                return Task.CompletedTask;
+            });
+        }
+        else
+        {
+            var lastLine = TimeSpan.Zero;
+            Loop(manager, sink, () =>
+            {
+                if (_clock.Elapsed - lastLine >= PlainProgressInterval)
+                {
+                    lastLine = _clock.Elapsed;
+                    stdout.WriteLine(ProgressTable.Line(manager, _released, _clock.Elapsed));
+                }
+            }, cancellation);
+        }
+
+        sink?.Complete();
+        await stdout.WriteLineAsync(Summary(manager, sink));
+        return manager.IsLive || options.Follow ? 0 : ReplayCommand.Interrupted;
+    }
+
+    private void Loop(ConsumerManager manager, ArrowFileSink? sink, Action showProgress, CancellationToken cancellation)
+    {
+        while (!cancellation.IsCancellationRequested)
+        {
+            using (var batch = manager.Poll(timeoutMs: 250))
+            {
+                sink?.Write(batch);
+                _released += batch.Length;
+            }
+
+            if (manager.IsLive && _liveAfter is null)
+            {
+                _liveAfter = _clock.Elapsed;
+            }
+
+            showProgress();
+            if (manager.IsLive && !options.Follow)
+            {
+                return;
+            }
+        }
+    }
+
+    private string Summary(ConsumerManager manager, ArrowFileSink? sink)
+    {
+        var seconds = Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
+        var live = _liveAfter is { } after ? $"live after {after.TotalSeconds:0.0} s" : "not live (stopped during replay)";
+        var written = sink is null ? string.Empty : $"; wrote {options.OutputPath}";
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"replayed {_released:N0} messages in {seconds:0.0} s ({_released / seconds:N0}/s); {live}; {manager.HeldMessageCount:N0} held{written}");
+    }
+}
