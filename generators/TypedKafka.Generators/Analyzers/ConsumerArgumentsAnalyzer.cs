@@ -75,8 +75,8 @@ public sealed class ConsumerArgumentsAnalyzer : DiagnosticAnalyzer
 
         if (complete && elements.Count == 0)
         {
-            var list = ConstantValues.SkipConversions(value);
-            context.ReportDiagnostic(Diagnostic.Create(Descriptors.EmptyTopicList, list.Syntax.GetLocation(), list.Syntax.ToString()));
+            var list = PolicyChecks.Written(value);
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.EmptyTopicList, list.GetLocation(), list.ToString()));
             return;
         }
 
@@ -107,13 +107,13 @@ public sealed class ConsumerArgumentsAnalyzer : DiagnosticAnalyzer
     {
         if (ConstantValues.TryGetInteger(value, out var cutoff) && PolicyChecks.LooksLikeSeconds(cutoff))
         {
-            var expression = ConstantValues.SkipConversions(value);
+            var expression = PolicyChecks.Written(value);
             var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.SecondsValueSite, SecondsValueSites.Milliseconds);
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.CutoffInSeconds,
-                expression.Syntax.GetLocation(),
+                expression.GetLocation(),
                 properties,
-                expression.Syntax.ToString(),
+                expression.ToString(),
                 Format.Instant(cutoff),
                 Format.Instant(cutoff * 1000)));
         }
@@ -123,10 +123,10 @@ public sealed class ConsumerArgumentsAnalyzer : DiagnosticAnalyzer
     {
         if (ConstantValues.TryGetInteger(value, out var limit) && limit <= 0)
         {
-            var expression = ConstantValues.SkipConversions(value);
+            var expression = PolicyChecks.Written(value);
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.NonPositiveLimit,
-                expression.Syntax.GetLocation(),
+                expression.GetLocation(),
                 parameter,
                 limit.ToString(CultureInfo.InvariantCulture)));
         }

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -25,7 +27,7 @@ internal static class PolicyChecks
     {
         if (ConstantValues.TryGetString(value, out var name) && name is not null && TopicNames.FindProblem(name) is { } problem)
         {
-            context.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidTopicName, value.Syntax.GetLocation(), Format.Text(name), problem));
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidTopicName, Written(value).GetLocation(), Format.Text(name), problem));
         }
     }
 
@@ -54,16 +56,16 @@ internal static class PolicyChecks
 
         if (milliseconds < 0)
         {
-            context.ReportDiagnostic(Diagnostic.Create(Descriptors.TimestampBeforeEpoch, value.Syntax.GetLocation(), value.Syntax.ToString(), Format.Instant(milliseconds)));
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.TimestampBeforeEpoch, Written(value).GetLocation(), Written(value).ToString(), Format.Instant(milliseconds)));
         }
         else if (LooksLikeSeconds(milliseconds))
         {
             var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.SecondsValueSite, site);
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.TimestampInSeconds,
-                value.Syntax.GetLocation(),
+                Written(value).GetLocation(),
                 properties,
-                value.Syntax.ToString(),
+                Written(value).ToString(),
                 Format.Instant(milliseconds),
                 Format.Instant(milliseconds * 1000)));
         }
@@ -81,7 +83,7 @@ internal static class PolicyChecks
 
         if (ConstantValues.TryGetUnixMilliseconds(value, symbols, out var milliseconds) && milliseconds < 0)
         {
-            context.ReportDiagnostic(Diagnostic.Create(Descriptors.TimestampBeforeEpoch, value.Syntax.GetLocation(), value.Syntax.ToString(), Format.Instant(milliseconds)));
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.TimestampBeforeEpoch, Written(value).GetLocation(), Written(value).ToString(), Format.Instant(milliseconds)));
         }
     }
 
@@ -97,15 +99,15 @@ internal static class PolicyChecks
             ? ImmutableDictionary<string, string?>.Empty
             : ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.SuggestedTimeZoneId, suggestion);
         var hint = suggestion is null ? string.Empty : "; did you mean '" + suggestion + "'?";
-        context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnknownTimeZone, value.Syntax.GetLocation(), properties, Format.Text(zone), hint));
+        context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnknownTimeZone, Written(value).GetLocation(), properties, Format.Text(zone), hint));
     }
 
     public static void TimeOfDay(OperationAnalysisContext context, KnownSymbols symbols, IOperation value)
     {
         if (ConstantValues.TryFindTimeOfDayProblem(value, symbols, out var problem))
         {
-            var expression = ConstantValues.SkipConversions(value);
-            context.ReportDiagnostic(Diagnostic.Create(Descriptors.TimeOfDayOutOfRange, expression.Syntax.GetLocation(), expression.Syntax.ToString(), problem));
+            var written = Written(value);
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.TimeOfDayOutOfRange, written.GetLocation(), written.ToString(), problem));
         }
     }
 
@@ -126,16 +128,32 @@ internal static class PolicyChecks
 
         if (problem is not null)
         {
-            context.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidCommittedFallback, value.Syntax.GetLocation(), fallback.Syntax.ToString(), problem));
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidCommittedFallback, Written(value).GetLocation(), Written(value).ToString(), problem));
         }
+    }
+
+    /// <summary>
+    /// The expression as the user wrote it, with the parentheses and null-forgiving <c>!</c> that
+    /// operations leave out: <c>null!</c>, not the <c>null</c> inside it.
+    /// </summary>
+    public static SyntaxNode Written(IOperation value)
+    {
+        var node = value.Syntax;
+        while (node.Parent is ParenthesizedExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression })
+        {
+            node = node.Parent;
+        }
+
+        return node;
     }
 
     public static bool LooksLikeSeconds(long milliseconds) => milliseconds is >= SecondsRangeStart and < SecondsRangeEnd;
 
     private static void Lookback(OperationAnalysisContext context, IOperation value, double milliseconds)
     {
-        var location = value.Syntax.GetLocation();
-        var text = value.Syntax.ToString();
+        var written = Written(value);
+        var location = written.GetLocation();
+        var text = written.ToString();
         if (milliseconds < 0)
         {
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.NegativeLookback, location, text, Format.Duration(milliseconds)));

@@ -10,9 +10,7 @@ namespace TypedKafka.Generators.Analyzers;
 /// </summary>
 internal static partial class TimeZoneIds
 {
-    private static readonly HashSet<string> Known = new(Iana.Concat(Windows), StringComparer.Ordinal);
-
-    public static bool IsKnown(string id) => Known.Contains(id);
+    public static bool IsKnown(string id) => Lookup.Known.Contains(id);
 
     /// <summary>
     /// The known id the user most plausibly meant, or null when none is close enough to suggest
@@ -124,5 +122,12 @@ internal static partial class TimeZoneIds
         }
 
         return previous[b.Length];
+    }
+
+    // A class of its own so that it is built after the arrays of the generated half are, whatever
+    // order the compiler puts the two halves' field initializers in.
+    private static class Lookup
+    {
+        public static readonly HashSet<string> Known = new(Iana.Concat(Windows), StringComparer.Ordinal);
     }
 }
