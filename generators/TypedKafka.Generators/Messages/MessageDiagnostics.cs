@@ -1,0 +1,44 @@
+using Microsoft.CodeAnalysis;
+
+namespace TypedKafka.Generators.Messages;
+
+/// <summary>The source generator's diagnostics, <c>TK1xxx</c>. Each message names the type and member at fault and what to change.</summary>
+internal static class MessageDiagnostics
+{
+    public const string Category = "TypedKafka.Messages";
+
+    private const string HelpPage = "https://github.com/typedkafka/typedkafka/blob/main/docs/diagnostics.md";
+
+    public static readonly DiagnosticDescriptor NotPartial = Create(
+        "TK1001",
+        title: "[KafkaMessage] type must be partial",
+        message: "'{0}' must be declared partial so that the generator can add the Arrow schema, decoder and reader of '{1}' to it",
+        description: "The generator implements IArrowMessage<T> in a second part of the type (and of every type it is nested in), which needs the partial modifier.");
+
+    public static readonly DiagnosticDescriptor UnsupportedMemberType = Create(
+        "TK1002",
+        title: "Member type has no Arrow mapping",
+        message: "Member '{0}' of '{1}' has type '{2}', which has no Arrow mapping: {3}",
+        description: "Members can be string, bool, integers, float, double, decimal, DateTime, DateTimeOffset, DateOnly, TimeSpan, Guid, enums, byte[], nullable forms of these, arrays and lists of them, and other [KafkaMessage] types.");
+
+    public static readonly DiagnosticDescriptor DuplicateName = Create(
+        "TK1003",
+        title: "Column or JSON member name is taken",
+        message: "Member '{0}' of '{1}' cannot use the name '{2}': {3}",
+        description: "Every member needs its own JSON member name and its own column name, and a column may not be named like a metadata column of typed batches (key, topic, partition, offset, timestamp, _error, _raw_value).");
+
+    public static readonly DiagnosticDescriptor NotConstructible = Create(
+        "TK1004",
+        title: "No usable constructor or setter",
+        message: "'{0}' cannot be built from its columns: {1}",
+        description: "Rows are materialized by calling one constructor (the one marked [JsonConstructor], the primary constructor of a record, the parameterless one, or the only one) and setting the remaining members, so every member needs a constructor parameter of the same name or a setter or init accessor.");
+
+    public static readonly DiagnosticDescriptor UnsupportedType = Create(
+        "TK1005",
+        title: "Type cannot be a [KafkaMessage] type",
+        message: "'{0}' cannot be a [KafkaMessage] type: {1}",
+        description: "[KafkaMessage] types are non-generic classes, records and structs, not nested in generic types.");
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, string description) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description, HelpPage + "#" + id.ToLowerInvariant());
+}

@@ -1,0 +1,187 @@
+using System.ComponentModel;
+using System.Text.Json;
+using Apache.Arrow;
+
+namespace TypedKafka.Columns;
+
+/// <summary>
+/// The columns of one [KafkaMessage] type, one row per decoded JSON object. The generator derives
+/// a class per type that lists the columns and reads an object's members into them, matching
+/// member names on UTF-8 bytes. Support for generated code; not meant to be used directly.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public abstract class MessageColumns
+{
+    private readonly ArrowColumn[] _columns;
+    private byte[] _nameScratch = new byte[64];
+
+    /// <param name="names">The column names, in member declaration order.</param>
+    /// <param name="columns">The columns, in the same order.</param>
+    protected MessageColumns(string[] names, ArrowColumn[] columns)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(columns);
+        if (names.Length != columns.Length)
+        {
+            throw new ArgumentException("Every column needs a name.", nameof(columns));
+        }
+
+        _columns = columns;
+        var fields = new Field[columns.Length];
+        for (var i = 0; i < columns.Length; i++)
+        {
+            fields[i] = new Field(names[i], columns[i].Type, columns[i].IsNullable);
+        }
+
+        Fields = fields;
+    }
+
+    /// <summary>One field per member, in declaration order.</summary>
+    public IReadOnlyList<Field> Fields { get; }
+
+    /// <summary>Rows appended since the last build.</summary>
+    public int Length { get; private set; }
+
+    /// <summary>
+    /// Reads the JSON object the reader is on into one new row. On failure nothing of the row is
+    /// kept; the reader is then somewhere inside the object and the payload is done with.
+    /// </summary>
+    public bool TryRead(ref Utf8JsonReader reader, out DecodeError error)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            error = DecodeError.Expected("an object", ref reader);
+            return false;
+        }
+
+        var start = Length;
+        if (!ReadObject(ref reader, out error))
+        {
+            Truncate(start);
+            return false;
+        }
+
+        Length++;
+        return true;
+    }
+
+    /// <summary>A row with every member null (and every nested column holding a placeholder).</summary>
+    public void AppendNullRow()
+    {
+        foreach (var column in _columns)
+        {
+            column.AppendNull();
+        }
+
+        Length++;
+    }
+
+    /// <summary>Drops the rows after the first <paramref name="length"/>.</summary>
+    public void Truncate(int length)
+    {
+        foreach (var column in _columns)
+        {
+            column.Truncate(length);
+        }
+
+        Length = length;
+    }
+
+    /// <summary>The rows appended since the last build, one array per member; the columns start over, empty.</summary>
+    public IArrowArray[] Build() => System.Array.ConvertAll(BuildData(), ArrowArrayFactory.BuildArray);
+
+    internal ArrayData[] BuildData()
+    {
+        var data = new ArrayData[_columns.Length];
+        for (var i = 0; i < _columns.Length; i++)
+        {
+            data[i] = _columns[i].BuildData();
+        }
+
+        Length = 0;
+        return data;
+    }
+
+    /// <summary>
+    /// Reads the members of the object the reader is on (its StartObject token) up to its EndObject,
+    /// appending exactly one value to every column, or fails.
+    /// </summary>
+    protected abstract bool ReadObject(ref Utf8JsonReader reader, out DecodeError failure);
+
+    /// <summary>The name of the property the reader is on, unescaped only when it has escapes.</summary>
+    protected ReadOnlySpan<byte> PropertyName(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return reader.ValueSpan;
+        }
+
+        if (_nameScratch.Length < reader.ValueSpan.Length)
+        {
+            _nameScratch = new byte[reader.ValueSpan.Length * 2];
+        }
+
+        // A name with a bad escape matches no member and is skipped with its value.
+        return JsonText.TryCopyString(ref reader, _nameScratch, out var written) ? _nameScratch.AsSpan(0, written) : default;
+    }
+
+    /// <summary>Reads a member's value into its column, naming the member on failure.</summary>
+    protected static bool ReadMember(ArrowColumn column, string member, ref Utf8JsonReader reader, out DecodeError error)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        if (column.TryAppend(ref reader, out error))
+        {
+            return true;
+        }
+
+        error = error.Within(member);
+        return false;
+    }
+
+    /// <summary>A member that the object did not have: null when the member is nullable, an error otherwise.</summary>
+    protected static bool MissingMember(ArrowColumn column, string member, out DecodeError error)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        if (column.IsNullable)
+        {
+            column.AppendNull();
+            error = default;
+            return true;
+        }
+
+        error = DecodeError.MissingMember().Within(member);
+        return false;
+    }
+
+    /// <summary>A member given twice in one object: a column holds one value per row, so which one would be a guess.</summary>
+    protected static bool DuplicateMember(string member, out DecodeError error)
+    {
+        error = DecodeError.DuplicateMember().Within(member);
+        return false;
+    }
+}
+
+/// <summary>Reads rows of a [KafkaMessage] type's member columns back into instances. Support for generated code.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public abstract class MessageReader<T>
+{
+    /// <summary>The instance in row <paramref name="row"/>.</summary>
+    public abstract T Read(int row);
+}
+
+/// <summary>Reaches a [KafkaMessage] type's static members from generated code (explicit implementations have no name to call).</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ArrowMessage
+{
+    /// <summary>The schema of <typeparamref name="T"/>'s members.</summary>
+    public static Schema SchemaOf<T>()
+        where T : IArrowMessage<T> => T.ArrowSchema;
+
+    /// <summary>New, empty columns for <typeparamref name="T"/>.</summary>
+    public static MessageColumns CreateColumns<T>()
+        where T : IArrowMessage<T> => T.CreateColumns();
+
+    /// <summary>A reader of <typeparamref name="T"/> over its member columns.</summary>
+    public static MessageReader<T> CreateReader<T>(IReadOnlyList<IArrowArray> columns)
+        where T : IArrowMessage<T> => T.CreateReader(columns);
+}

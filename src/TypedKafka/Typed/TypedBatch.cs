@@ -1,0 +1,136 @@
+using Apache.Arrow;
+using TypedKafka.Columns;
+
+namespace TypedKafka;
+
+/// <summary>
+/// One poll's messages, decoded. <see cref="RecordBatch"/> has the metadata columns <c>key</c>,
+/// <c>topic</c>, <c>partition</c>, <c>offset</c>, <c>timestamp</c>, then one column per member of
+/// <typeparamref name="T"/>, then, under <see cref="BadPayloadPolicy.Skip"/>, <c>_error</c> (utf8,
+/// null for good rows) and <c>_raw_value</c> (binary, the value bytes of bad rows). Rows stay in
+/// timestamp order. Dispose it when done: its columns live in native memory.
+/// </summary>
+/// <typeparam name="T">The message type.</typeparam>
+/// <typeparam name="TKey">The key type.</typeparam>
+public class TypedBatch<T, TKey> : IDisposable
+    where T : IArrowMessage<T>
+{
+    private readonly KeyCodec<TKey> _keys;
+    private readonly int _firstMember;
+    private readonly HashSet<int>? _badRows;
+    private bool _disposed;
+
+    internal TypedBatch(RecordBatch batch, IReadOnlyList<PayloadError> errors, KeyCodec<TKey> keys, int firstMember)
+    {
+        RecordBatch = batch;
+        Errors = errors;
+        _keys = keys;
+        _firstMember = firstMember;
+        _badRows = errors.Count == 0 ? null : errors.Select(e => e.Row).ToHashSet();
+    }
+
+    /// <summary>Metadata columns, member columns and, under <see cref="BadPayloadPolicy.Skip"/>, the error columns.</summary>
+    public RecordBatch RecordBatch { get; }
+
+    /// <summary>Rows in <see cref="RecordBatch"/>, bad ones included.</summary>
+    public int Length => RecordBatch.Length;
+
+    /// <summary>The messages of this batch that could not be decoded, in row order.</summary>
+    public IReadOnlyList<PayloadError> Errors { get; }
+
+    /// <summary>The decoded messages, materialized one at a time as the enumeration reaches them; bad rows are left out.</summary>
+    public IEnumerable<T> Rows
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return Enumerate();
+
+            IEnumerable<T> Enumerate()
+            {
+                var reader = CreateReader();
+                for (var row = 0; row < RecordBatch.Length; row++)
+                {
+                    ObjectDisposedException.ThrowIf(_disposed, this);
+                    if (_badRows is null || !_badRows.Contains(row))
+                    {
+                        yield return reader.Read(row);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The decoded messages with their keys, topics, partitions, offsets and timestamps; bad rows are left out.</summary>
+    public IEnumerable<TypedRecord<TKey, T>> Records
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return Enumerate();
+
+            IEnumerable<TypedRecord<TKey, T>> Enumerate()
+            {
+                var reader = CreateReader();
+                var keys = RecordBatch.Column(0);
+                var topics = (StringArray)RecordBatch.Column(1);
+                var partitions = (Int32Array)RecordBatch.Column(2);
+                var offsets = (Int64Array)RecordBatch.Column(3);
+                var timestamps = (TimestampArray)RecordBatch.Column(4);
+                for (var row = 0; row < RecordBatch.Length; row++)
+                {
+                    ObjectDisposedException.ThrowIf(_disposed, this);
+                    if (_badRows is null || !_badRows.Contains(row))
+                    {
+                        yield return new TypedRecord<TKey, T>(
+                            _keys.Read(keys, row),
+                            reader.Read(row),
+                            topics.GetString(row),
+                            partitions.Values[row],
+                            offsets.Values[row],
+                            System.DateTimeOffset.FromUnixTimeMilliseconds(timestamps.Values[row]));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the native memory of the batch.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!_disposed && disposing)
+        {
+            _disposed = true;
+            RecordBatch.Dispose();
+        }
+    }
+
+    private MessageReader<T> CreateReader()
+    {
+        var members = new IArrowArray[T.ArrowSchema.FieldsList.Count];
+        for (var i = 0; i < members.Length; i++)
+        {
+            members[i] = RecordBatch.Column(_firstMember + i);
+        }
+
+        return T.CreateReader(members);
+    }
+}
+
+/// <summary>A <see cref="TypedBatch{T, TKey}"/> whose keys are UTF-8 strings.</summary>
+/// <typeparam name="T">The message type.</typeparam>
+public sealed class TypedBatch<T> : TypedBatch<T, string>
+    where T : IArrowMessage<T>
+{
+    internal TypedBatch(RecordBatch batch, IReadOnlyList<PayloadError> errors, KeyCodec<string> keys, int firstMember)
+        : base(batch, errors, keys, firstMember)
+    {
+    }
+}

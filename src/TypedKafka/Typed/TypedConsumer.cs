@@ -1,0 +1,147 @@
+using Apache.Arrow;
+using TypedKafka.Engine;
+
+namespace TypedKafka;
+
+/// <summary>
+/// A <see cref="ConsumerManager"/> whose batches are decoded into <typeparamref name="T"/>'s
+/// columns: the same timestamp order, replay and live modes, with JSON values read straight into
+/// Arrow and keys read as <typeparamref name="TKey"/> (string, byte[], int or long).
+/// Not thread-safe: poll from one thread.
+/// </summary>
+/// <typeparam name="T">A [KafkaMessage] type.</typeparam>
+/// <typeparam name="TKey">The key type: string (UTF-8), byte[] (raw), int or long (big-endian).</typeparam>
+public class TypedConsumer<T, TKey> : IDisposable
+    where T : IArrowMessage<T>
+{
+    private readonly ConsumerManager _manager;
+    private readonly TypedBatchDecoder<T, TKey> _decoder;
+    private BadPayloadException? _failure;
+    private bool _disposed;
+
+    /// <param name="config">librdkafka consumer settings; <c>bootstrap.servers</c> is required, <c>group.id</c> defaults to a fresh unique id.</param>
+    /// <param name="topics">The topics to read, each with its offset policy. Order breaks timestamp ties.</param>
+    /// <param name="cutoffMs">Replay ends for a partition at its end offset or at its first message at or after this time (Unix ms). Default: now.</param>
+    /// <param name="batchSize">At most this many messages per poll.</param>
+    /// <param name="maxHeldMessages">Above this many messages held for ordering, partitions that run ahead are paused.</param>
+    /// <param name="maxHeldBytes">Above this many key and value bytes held for ordering, partitions that run ahead are paused.</param>
+    /// <param name="badPayloadPolicy">What to do with a message that cannot be decoded; by default it is kept as a bad row and the replay goes on.</param>
+    public TypedConsumer(
+        IReadOnlyDictionary<string, string> config,
+        IEnumerable<SourceTopic> topics,
+        long? cutoffMs = null,
+        int batchSize = EngineOptions.DefaultBatchSize,
+        int maxHeldMessages = EngineOptions.DefaultMaxHeldMessages,
+        long maxHeldBytes = EngineOptions.DefaultMaxHeldBytes,
+        BadPayloadPolicy badPayloadPolicy = BadPayloadPolicy.Skip)
+    {
+        // Checked before connecting: an unsupported key type or policy is a programming error.
+        _decoder = new TypedBatchDecoder<T, TKey>(badPayloadPolicy);
+        _manager = new ConsumerManager(config, topics, cutoffMs, batchSize, maxHeldMessages, maxHeldBytes);
+    }
+
+    /// <summary>The schema of every batch: metadata columns, member columns, and the error columns under <see cref="BadPayloadPolicy.Skip"/>.</summary>
+    public Schema Schema => _decoder.Schema;
+
+    /// <summary>Messages that could not be decoded since the consumer started.</summary>
+    public long BadPayloadCount => _decoder.BadPayloadCount;
+
+    /// <inheritdoc cref="ConsumerManager.IsLive"/>
+    public bool IsLive => _manager.IsLive;
+
+    /// <inheritdoc cref="ConsumerManager.HeldMessageCount"/>
+    public int HeldMessageCount => _manager.HeldMessageCount;
+
+    /// <inheritdoc cref="ConsumerManager.PausedPartitionCount"/>
+    public int PausedPartitionCount => _manager.PausedPartitionCount;
+
+    /// <inheritdoc cref="ConsumerManager.PrimingWatermark"/>
+    public long? PrimingWatermark => _manager.PrimingWatermark;
+
+    /// <summary>
+    /// Consumes for up to <paramref name="timeoutMs"/> and returns what can be released in order,
+    /// decoded; never null, possibly empty. Dispose the batch when done with it.
+    /// </summary>
+    /// <exception cref="BadPayloadException">Under <see cref="BadPayloadPolicy.Fail"/>, a message could not be decoded; every later poll throws it again.</exception>
+    public TypedBatch<T, TKey> Poll(int timeoutMs) => PollBatch(timeoutMs);
+
+    /// <inheritdoc cref="Poll(int)"/>
+    public TypedBatch<T, TKey> Poll(TimeSpan timeout) => PollBatch(ToMilliseconds(timeout));
+
+    /// <inheritdoc cref="ConsumerManager.PartitionState"/>
+    public RecordBatch PartitionState() => _manager.PartitionState();
+
+    /// <inheritdoc cref="ConsumerManager.CommitReleased"/>
+    public void CommitReleased() => _manager.CommitReleased();
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Closes the consumer.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!_disposed && disposing)
+        {
+            _disposed = true;
+            _manager.Dispose();
+        }
+    }
+
+    private protected static int ToMilliseconds(TimeSpan timeout) => (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue);
+
+    private protected virtual TypedBatch<T, TKey> CreateBatch(RecordBatch batch, IReadOnlyList<PayloadError> errors, KeyCodec<TKey> keys, int firstMember) =>
+        new(batch, errors, keys, firstMember);
+
+    private protected TypedBatch<T, TKey> PollBatch(int timeoutMs)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_failure is not null)
+        {
+            // Going on would drop the failed batch's messages without a trace.
+            throw new BadPayloadException(_failure.Message, _failure);
+        }
+
+        var messages = _manager.Poll(timeoutMs);
+        try
+        {
+            return _decoder.Decode(messages, CreateBatch);
+        }
+        catch (BadPayloadException e)
+        {
+            _failure = e;
+            throw;
+        }
+    }
+}
+
+/// <summary>A <see cref="TypedConsumer{T, TKey}"/> whose keys are UTF-8 strings.</summary>
+/// <typeparam name="T">A [KafkaMessage] type.</typeparam>
+public sealed class TypedConsumer<T> : TypedConsumer<T, string>
+    where T : IArrowMessage<T>
+{
+    /// <inheritdoc cref="TypedConsumer{T, TKey}.TypedConsumer"/>
+    public TypedConsumer(
+        IReadOnlyDictionary<string, string> config,
+        IEnumerable<SourceTopic> topics,
+        long? cutoffMs = null,
+        int batchSize = EngineOptions.DefaultBatchSize,
+        int maxHeldMessages = EngineOptions.DefaultMaxHeldMessages,
+        long maxHeldBytes = EngineOptions.DefaultMaxHeldBytes,
+        BadPayloadPolicy badPayloadPolicy = BadPayloadPolicy.Skip)
+        : base(config, topics, cutoffMs, batchSize, maxHeldMessages, maxHeldBytes, badPayloadPolicy)
+    {
+    }
+
+    /// <inheritdoc cref="TypedConsumer{T, TKey}.Poll(int)"/>
+    public new TypedBatch<T> Poll(int timeoutMs) => (TypedBatch<T>)PollBatch(timeoutMs);
+
+    /// <inheritdoc cref="TypedConsumer{T, TKey}.Poll(int)"/>
+    public new TypedBatch<T> Poll(TimeSpan timeout) => (TypedBatch<T>)PollBatch(ToMilliseconds(timeout));
+
+    private protected override TypedBatch<T, string> CreateBatch(RecordBatch batch, IReadOnlyList<PayloadError> errors, KeyCodec<string> keys, int firstMember) =>
+        new TypedBatch<T>(batch, errors, keys, firstMember);
+}

@@ -1,0 +1,85 @@
+using System.Text.Json.Serialization;
+
+namespace TypedKafka.Generators.Tests.Decoding;
+
+public enum Side
+{
+    Buy,
+    Sell,
+    [JsonStringEnumMemberName("short-sell")]
+    ShortSell = 7,
+}
+
+[Flags]
+public enum Permissions : byte
+{
+    None = 0,
+    Read = 1,
+    Write = 2,
+}
+
+[KafkaMessage(NamingPolicy = KafkaNamingPolicy.CamelCase)]
+public partial record Trade(string Symbol, double Price, long Quantity, DateTimeOffset TradeTime, string? Venue);
+
+[KafkaMessage(NamingPolicy = KafkaNamingPolicy.SnakeCaseLower)]
+public partial record Address(string Street, string? City, int? PostCode);
+
+/// <summary>Every supported member type, once plain and once nullable.</summary>
+[KafkaMessage]
+public partial class Everything
+{
+    public string Text { get; set; } = "";
+    public string? MaybeText { get; set; }
+    public bool Flag { get; set; }
+    public bool? MaybeFlag { get; set; }
+    public sbyte I8 { get; set; }
+    public byte U8 { get; set; }
+    public short I16 { get; set; }
+    public ushort U16 { get; set; }
+    public int I32 { get; set; }
+    public uint U32 { get; set; }
+    public long I64 { get; set; }
+    public ulong U64 { get; set; }
+    public int? MaybeI32 { get; set; }
+    public float F32 { get; set; }
+    public double F64 { get; set; }
+    public double? MaybeF64 { get; set; }
+    public decimal Money { get; set; }
+    public decimal? MaybeMoney { get; set; }
+    public DateTime When { get; set; }
+    public DateTimeOffset WhenOffset { get; set; }
+    public DateTimeOffset? MaybeWhen { get; set; }
+    public DateOnly Day { get; set; }
+    public DateOnly? MaybeDay { get; set; }
+    public TimeSpan Elapsed { get; set; }
+    public TimeSpan? MaybeElapsed { get; set; }
+    public Guid Id { get; set; }
+    public Guid? MaybeId { get; set; }
+    public Side Side { get; set; }
+    public Side? MaybeSide { get; set; }
+    public byte[] Blob { get; set; } = [];
+    public byte[]? MaybeBlob { get; set; }
+    public int[] Numbers { get; set; } = [];
+    public List<string?> Tags { get; set; } = [];
+    public IReadOnlyList<Address>? Addresses { get; set; }
+    public Address Home { get; set; } = new("", null, null);
+    public Address? Work { get; set; }
+    public int[][] Matrix { get; set; } = [];
+    public string Computed => Text + "!";
+}
+
+[KafkaMessage(EnumFormat = KafkaEnumFormat.Value)]
+public partial record struct Access(Permissions Permissions, Side Side);
+
+[KafkaMessage]
+public sealed partial class Renamed
+{
+    [KafkaField("ts", Column = "event_time")]
+    public DateTimeOffset Timestamp { get; init; }
+
+    [JsonPropertyName("k")]
+    public required string Key2 { get; init; }
+
+    [JsonIgnore]
+    public string Ignored { get; set; } = "default";
+}
