@@ -59,7 +59,7 @@ internal static class Descriptors
         DiagnosticCategories.OffsetPolicies,
         DiagnosticSeverity.Error,
         title: "Time zone is not a known IANA id",
-        message: "'{0}' is not a known IANA time-zone id{1}, so the start-of-day policy throws at run time",
+        message: "'{0}' is not a known IANA time-zone id, so the start-of-day policy throws at run time{1}",
         description: "FromStartOfDay resolves the zone with TimeZoneInfo.FindSystemTimeZoneById, which needs an IANA id such as 'Europe/London' (or a Windows id that .NET maps to one). Ids are case-sensitive on Linux.");
 
     public static readonly DiagnosticDescriptor TimeOfDayOutOfRange = Create(
