@@ -79,7 +79,10 @@ internal static class Payloads
 
         public long BadPayloadCount => decoder.BadPayloadCount;
 
-        public TypedBatch<T> Decode(params Payload[] payloads) =>
-            decoder.Decode(MessageBatch(payloads), (b, e, k, f) => new TypedBatch<T>(b, e, k, f));
+        public TypedBatch<T> Decode(params Payload[] payloads) => Decode(MessageBatch(payloads));
+
+        /// <summary>Decodes a batch of <see cref="Schemas.Message"/> and disposes it.</summary>
+        public TypedBatch<T> Decode(RecordBatch messages) =>
+            decoder.Decode(messages, (b, e, k, f) => new TypedBatch<T>(b, e, k, f));
     }
 }
