@@ -22,5 +22,8 @@ internal static class Mistakes
         using var noBatch = new ConsumerManager(config, [SourceTopic.FromEarliest("events")], batchSize: 0);                       // TK0010
         using var secondsCutoff = new ConsumerManager(config, [SourceTopic.FromEarliest("events")], cutoffMs: 1_767_225_600);     // TK0011
         using var nothing = new ConsumerManager(config, []);                                                                        // TK0013
+
+        // The typed consumer takes the same arguments and gets the same checks.
+        using var trades = new TypedConsumer<Trade>(config, [SourceTopic.FromEarliest("trades")], maxHeldMessages: 0);             // TK0010
     }
 }

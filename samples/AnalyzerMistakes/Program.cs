@@ -1,3 +1,4 @@
+using AnalyzerMistakes;
 using TypedKafka;
 
 // Every offset policy written the way the analyzers accept it: this file builds without a diagnostic.
@@ -29,4 +30,11 @@ if (args.Length > 0)
         batchSize: 1_000);
     using var batch = manager.Poll(TimeSpan.FromSeconds(5));
     Console.WriteLine($"{batch.Length} messages, live: {manager.IsLive}");
+
+    using var trades = new TypedConsumer<Trade>(
+        new Dictionary<string, string> { ["bootstrap.servers"] = args[0] },
+        [SourceTopic.FromRelativeTime("trades", TimeSpan.FromMinutes(30))],
+        maxHeldMessages: 100_000);
+    using var typed = trades.Poll(TimeSpan.FromSeconds(5));
+    Console.WriteLine($"{typed.RecordBatch.Length} trades");
 }

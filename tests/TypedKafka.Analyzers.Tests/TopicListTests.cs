@@ -37,9 +37,10 @@ public class TopicListTests
             Verify.Diagnostic(Descriptors.DuplicateTopic).WithLocation(1).WithArguments("events", "2"));
 
     [Fact]
-    public Task The_typed_consumer_is_checked_too() =>
+    public Task The_typed_consumers_are_checked_too() =>
         Verify.VerifyAsync(Code.InMethod("""
             new TypedConsumer<string>(config, [SourceTopic.FromEarliest("trades"), {|TK0009:SourceTopic.FromEarliest("trades")|}], batchSize: {|TK0010:0|});
+            new TypedConsumer<string, long>(config, [SourceTopic.FromLatest("fills"), {|TK0009:SourceTopic.FromLatest("fills")|}], cutoffMs: {|TK0011:1_767_225_600|});
             """) + Code.TypedConsumerStub);
 
     [Theory]

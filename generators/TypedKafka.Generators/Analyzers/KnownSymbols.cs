@@ -18,7 +18,6 @@ internal sealed class KnownSymbols
         ConsumerManager = compilation.GetTypeByMetadataName("TypedKafka.ConsumerManager");
         TypedConsumer = compilation.GetTypeByMetadataName("TypedKafka.TypedConsumer`1");
         KeyedTypedConsumer = compilation.GetTypeByMetadataName("TypedKafka.TypedConsumer`2");
-        KafkaMessageAttribute = compilation.GetTypeByMetadataName("TypedKafka.KafkaMessageAttribute");
         TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
         DateTimeOffset = compilation.GetTypeByMetadataName("System.DateTimeOffset");
         TimeOnly = compilation.GetTypeByMetadataName("System.TimeOnly");
@@ -39,14 +38,11 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol? ConsumerManager { get; }
 
-    /// <summary>The typed consumer of generated message types, when the referenced TypedKafka has one.</summary>
+    /// <summary>The typed consumer of generated message types (string keys), when the referenced TypedKafka has one.</summary>
     public INamedTypeSymbol? TypedConsumer { get; }
 
     /// <summary>The typed consumer with a typed key as well, when the referenced TypedKafka has one.</summary>
     public INamedTypeSymbol? KeyedTypedConsumer { get; }
-
-    /// <summary>The attribute that marks generated message types, when the referenced TypedKafka has one.</summary>
-    public INamedTypeSymbol? KafkaMessageAttribute { get; }
 
     public INamedTypeSymbol? TimeSpan { get; }
 

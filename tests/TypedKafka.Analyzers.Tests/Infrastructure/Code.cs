@@ -26,12 +26,16 @@ internal static class Code
         }
         """;
 
-    /// <summary>A stand-in for the typed consumer, declared in the test source so the tests do not depend on whether TypedKafka ships one yet.</summary>
+    /// <summary>
+    /// Stand-ins for the typed consumers (matched by the metadata names <c>TypedKafka.TypedConsumer`1</c>
+    /// and <c>`2</c>), declared in the test source: a type declared in source takes precedence over one
+    /// of the same name in TypedKafka.dll, so these tests need no generated message type.
+    /// </summary>
     public const string TypedConsumerStub = """
 
         namespace TypedKafka
         {
-            public sealed class TypedConsumer<T>
+            public class TypedConsumer<T, TKey>
             {
                 public TypedConsumer(
                     System.Collections.Generic.IReadOnlyDictionary<string, string> config,
@@ -40,6 +44,36 @@ internal static class Code
                     int batchSize = 10_000,
                     int maxHeldMessages = 1_000_000,
                     long maxHeldBytes = 268_435_456)
+                {
+                }
+            }
+
+            public sealed class TypedConsumer<T> : System.IDisposable
+            {
+                public TypedConsumer(
+                    System.Collections.Generic.IReadOnlyDictionary<string, string> config,
+                    System.Collections.Generic.IEnumerable<SourceTopic> topics,
+                    long? cutoffMs = null,
+                    int batchSize = 10_000,
+                    int maxHeldMessages = 1_000_000,
+                    long maxHeldBytes = 268_435_456)
+                {
+                }
+
+                public StubBatch Poll(System.TimeSpan timeout) => new();
+
+                public void Dispose()
+                {
+                }
+            }
+
+            public sealed class StubBatch : System.IDisposable
+            {
+                public StubBatch RecordBatch => this;
+
+                public int Length => 0;
+
+                public void Dispose()
                 {
                 }
             }
