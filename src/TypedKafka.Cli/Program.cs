@@ -1,4 +1,4 @@
 using Spectre.Console;
 using TypedKafka.Cli;
 
-return await TypedKafkaCommand.Create(AnsiConsole.Console, Console.Out, Console.Error).Parse(args).InvokeAsync();
+return await TypedKafkaCommand.InvokeAsync(args, AnsiConsole.Console, Console.Out, Console.Error);

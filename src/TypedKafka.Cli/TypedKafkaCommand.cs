@@ -14,4 +14,8 @@ internal static class TypedKafkaCommand
         root.Add(ReplayCommand.Create(console, stdout, stderr));
         return root;
     }
+
+    /// <summary>Parses and runs <paramref name="args"/>; usage errors and help go to the same writers.</summary>
+    public static Task<int> InvokeAsync(string[] args, IAnsiConsole console, TextWriter stdout, TextWriter stderr, CancellationToken cancellation = default) =>
+        Create(console, stdout, stderr).Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellation);
 }

@@ -147,15 +147,17 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
         }
         else
         {
-            var lastLine = TimeSpan.Zero;
-            Loop(manager, sink, () =>
+            // A line at the first poll, then at most one a second, then the final state.
+            TimeSpan? lastLine = null;
+            await Task.Run(() => Loop(manager, sink, () =>
             {
-                if (_clock.Elapsed - lastLine >= PlainProgressInterval)
+                if (lastLine is null || _clock.Elapsed - lastLine >= PlainProgressInterval)
                 {
                     lastLine = _clock.Elapsed;
                     stdout.WriteLine(ProgressTable.Line(manager, _released, _clock.Elapsed));
                 }
-            }, cancellation);
+            }, cancellation), CancellationToken.None);
+            await stdout.WriteLineAsync(ProgressTable.Line(manager, _released, _clock.Elapsed));
         }
 
         sink?.Complete();
