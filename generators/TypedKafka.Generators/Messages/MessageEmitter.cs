@@ -148,16 +148,22 @@ internal static class MessageEmitter
                         var (seen, bit) = SeenBit(i);
                         var name = Literal(member.JsonName);
                         w.Line($"case {i}:");
-                        w.Open($"    if (({seen} & {bit}) != 0)");
-                        w.Line($"    return DuplicateMember({name}, out failure);");
-                        w.Close();
+                        w.Indent();
+                        using (w.Block($"if (({seen} & {bit}) != 0)"))
+                        {
+                            w.Line($"return DuplicateMember({name}, out failure);");
+                        }
+
                         w.Line();
-                        w.Line($"    {seen} |= {bit};");
-                        w.Open($"    if (!ReadMember({Field(member)}, {name}, ref reader, out failure))");
-                        w.Line("    return false;");
-                        w.Close();
+                        w.Line($"{seen} |= {bit};");
+                        using (w.Block($"if (!ReadMember({Field(member)}, {name}, ref reader, out failure))"))
+                        {
+                            w.Line("return false;");
+                        }
+
                         w.Line();
-                        w.Line("    break;");
+                        w.Line("break;");
+                        w.Outdent();
                     }
 
                     w.Line("default:");
@@ -197,15 +203,19 @@ internal static class MessageEmitter
                 foreach (var group in byLength)
                 {
                     w.Line($"case {group.Key}:");
+                    w.Indent();
                     foreach (var (jsonName, index, _) in group)
                     {
-                        w.Open($"    if (global::System.MemoryExtensions.SequenceEqual(name, {Literal(jsonName)}u8))");
-                        w.Line($"    return {index};");
-                        w.Close();
+                        using (w.Block($"if (global::System.MemoryExtensions.SequenceEqual(name, {Literal(jsonName)}u8))"))
+                        {
+                            w.Line($"return {index};");
+                        }
+
                         w.Line();
                     }
 
-                    w.Line("    return -1;");
+                    w.Line("return -1;");
+                    w.Outdent();
                 }
 
                 w.Line("default:");

@@ -76,7 +76,11 @@ internal static class MessageParser
                 }
             }
 
-            CheckTypeKind();
+            if (!CheckTypeKind())
+            {
+                return null;
+            }
+
             var containingTypes = CheckPartial();
             var constructor = ChooseConstructor();
             var members = ReadMembers(constructor);
@@ -98,7 +102,8 @@ internal static class MessageParser
                 _enums.ToEquatableArray());
         }
 
-        private void CheckTypeKind()
+        /// <summary>Whether the type can be a message type at all; when not, its members are not looked at.</summary>
+        private bool CheckTypeKind()
         {
             string? reason = null;
             if (_type.IsGenericType)
@@ -129,6 +134,8 @@ internal static class MessageParser
             {
                 Report(MessageDiagnostics.UnsupportedType, LocationInfo.From(_syntax.Identifier), Display(_type), reason);
             }
+
+            return reason is null;
         }
 
         /// <summary>Checks that the type and every type it is nested in are partial; returns the nesting, outermost first.</summary>
@@ -227,7 +234,8 @@ internal static class MessageParser
 
                 if (parameter is null && !IsSettable(property))
                 {
-                    if (IsAutoProperty(property))
+                    // Without a usable constructor that was reported already; members need not repeat it.
+                    if (constructor is not null && IsAutoProperty(property))
                     {
                         Report(
                             MessageDiagnostics.NotConstructible,
@@ -388,7 +396,8 @@ internal static class MessageParser
                 nullable = true;
             }
 
-            var typeName = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeNameFormat);
+            type = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
+            var typeName = type.ToDisplayString(TypeNameFormat);
             var kind = SimpleKind(type);
             if (kind is { } simple)
             {

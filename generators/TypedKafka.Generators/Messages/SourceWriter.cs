@@ -36,6 +36,19 @@ internal sealed class SourceWriter
         return this;
     }
 
+    /// <summary>Indents the lines up to the matching <see cref="Outdent"/> (a switch section's statements).</summary>
+    public SourceWriter Indent()
+    {
+        _indent++;
+        return this;
+    }
+
+    public SourceWriter Outdent()
+    {
+        _indent--;
+        return this;
+    }
+
     public IDisposable Block(string line)
     {
         Open(line);

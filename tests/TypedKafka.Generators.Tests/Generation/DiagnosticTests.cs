@@ -1,0 +1,235 @@
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using TypedKafka.Generators.Messages;
+
+namespace TypedKafka.Generators.Tests.Generation;
+
+/// <summary>
+/// Each TK1xxx diagnostic, on the syntax it points at: sources mark the expected span as
+/// <c>{|TK1002:text|}</c>. A type with an error gets no generated code.
+/// </summary>
+public partial class DiagnosticTests
+{
+    private const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.Text.Json.Serialization;
+        using TypedKafka;
+
+        """;
+
+    [Fact]
+    public void TK1001_type_that_is_not_partial() => Verify("""
+        [KafkaMessage]
+        public record {|TK1001:Trade|}(string Symbol);
+        """, "'Trade' must be declared partial so that the generator can add the Arrow schema, decoder and reader of 'Trade' to it");
+
+    [Fact]
+    public void TK1001_containing_type_that_is_not_partial() => Verify("""
+        public static class {|TK1001:Outer|}
+        {
+            [KafkaMessage]
+            public partial record Trade(string Symbol);
+        }
+        """, "'Outer' must be declared partial so that the generator can add the Arrow schema, decoder and reader of 'Outer.Trade' to it");
+
+    [Fact]
+    public void TK1002_member_type_without_arrow_mapping() => Verify("""
+        public class Address { public string Street { get; set; } = ""; }
+
+        [KafkaMessage]
+        public partial record Order(string Id, {|TK1002:Address|} Shipping);
+        """, "Member 'Shipping' of 'Order' has type 'Address', which has no Arrow mapping: 'Address' is not a [KafkaMessage] type; mark it [KafkaMessage] and partial to store it as an Arrow struct");
+
+    [Fact]
+    public void TK1002_dictionary_and_char_and_list_items() => Verify("""
+        [KafkaMessage]
+        public partial class Bag
+        {
+            public {|TK1002:Dictionary<string, int>|} Counts { get; set; } = new();
+            public {|TK1002:char|} Initial { get; set; }
+            public {|TK1002:List<object>|} Things { get; set; } = new();
+        }
+        """,
+        "Member 'Counts' of 'Bag' has type 'Dictionary<string, int>', which has no Arrow mapping: dictionaries have no fixed columns; use a list of a [KafkaMessage] type",
+        "Member 'Initial' of 'Bag' has type 'char', which has no Arrow mapping: char has no Arrow type; use string",
+        "Member 'Things' of 'Bag' has type 'List<object>', which has no Arrow mapping: its items have type 'object', which has no Arrow mapping: object has no fixed Arrow type");
+
+    [Fact]
+    public void TK1002_recursive_message_types() => Verify("""
+        [KafkaMessage]
+        public partial record Node(string Name, {|TK1002:List<Leaf>|} Children);
+
+        [KafkaMessage]
+        public partial record Leaf(string Name, {|TK1002:Node?|} Parent);
+        """,
+        "Member 'Children' of 'Node' has type 'List<Leaf>', which has no Arrow mapping: its items have type 'Leaf', which has no Arrow mapping: 'Leaf' contains 'Node' again, and a recursive type has no fixed Arrow schema",
+        "Member 'Parent' of 'Leaf' has type 'Node?', which has no Arrow mapping: 'Node' contains 'Leaf' again, and a recursive type has no fixed Arrow schema");
+
+    [Fact]
+    public void TK1003_two_members_with_one_column_name() => Verify("""
+        [KafkaMessage(NamingPolicy = KafkaNamingPolicy.CamelCase)]
+        public partial class Quote
+        {
+            public double Price { get; set; }
+            [{|TK1003:KafkaField("price")|}]
+            public double LastPrice { get; set; }
+        }
+        """, "Member 'LastPrice' of 'Quote' cannot use the name 'price': member 'Price' already uses it as its column name");
+
+    [Fact]
+    public void TK1003_two_members_reading_one_json_member() => Verify("""
+        [KafkaMessage]
+        public partial class Quote
+        {
+            public double Price { get; set; }
+            [{|TK1003:KafkaField("Price", Column = "price_copy")|}]
+            public double Copy { get; set; }
+        }
+        """, "Member 'Copy' of 'Quote' cannot use the name 'Price': member 'Price' already reads it from JSON");
+
+    [Fact]
+    public void TK1003_member_named_like_a_metadata_column() => Verify("""
+        [KafkaMessage(NamingPolicy = KafkaNamingPolicy.CamelCase)]
+        public partial record Tick(string Symbol, DateTimeOffset {|TK1003:Timestamp|});
+        """, "Member 'Timestamp' of 'Tick' cannot use the name 'timestamp': typed batches have a metadata column of that name; give the member's column another name with [KafkaField(Column = \"...\")]");
+
+    [Fact]
+    public void TK1003_empty_name() => Verify("""
+        [KafkaMessage]
+        public partial class Quote
+        {
+            [{|TK1003:JsonPropertyName("")|}]
+            public double Price { get; set; }
+        }
+        """, "Member 'Price' of 'Quote' cannot use the name '': a JSON member or column name cannot be empty");
+
+    [Fact]
+    public void TK1004_member_without_setter_or_constructor_parameter() => Verify("""
+        [KafkaMessage]
+        public partial class Quote
+        {
+            public double {|TK1004:Price|} { get; }
+            public string Display => Price.ToString();
+        }
+        """, "'Quote' cannot be built from its columns: member 'Price' has no setter, no init accessor and no constructor parameter");
+
+    [Fact]
+    public void TK1004_several_constructors_and_none_chosen() => Verify("""
+        [KafkaMessage]
+        public partial class {|TK1004:Quote|}
+        {
+            public Quote(double price) => Price = price;
+            public Quote(double price, string venue) : this(price) => Venue = venue;
+            public double Price { get; }
+            public string? Venue { get; }
+        }
+        """, "'Quote' cannot be built from its columns: it has several constructors and none is parameterless; mark the one to use with [JsonConstructor]");
+
+    [Fact]
+    public void TK1004_constructor_parameter_without_member() => Verify("""
+        [KafkaMessage]
+        public partial class Quote
+        {
+            public Quote(double price, int {|TK1004:scale|}) => Price = price * scale;
+            public double Price { get; }
+        }
+        """, "'Quote' cannot be built from its columns: constructor parameter 'scale' matches no public property");
+
+    [Fact]
+    public void TK1004_abstract_type() => Verify("""
+        [KafkaMessage]
+        public abstract partial class {|TK1004:Quote|}
+        {
+            public double Price { get; set; }
+        }
+        """, "'Quote' cannot be built from its columns: it is abstract");
+
+    [Fact]
+    public void TK1005_generic_type() => Verify("""
+        [KafkaMessage]
+        public partial record {|TK1005:Envelope|}<T>(T Payload);
+        """, "'Envelope<T>' cannot be a [KafkaMessage] type: generic types are not supported, since each message type has one fixed Arrow schema");
+
+    [Fact]
+    public void A_json_constructor_settles_which_constructor_is_used()
+    {
+        var (result, _) = GeneratorHarness.Run(Usings + """
+            [KafkaMessage]
+            public partial class Quote
+            {
+                public Quote(double price) => Price = price;
+                [JsonConstructor]
+                public Quote(double price, string? venue) : this(price) => Venue = venue;
+                public double Price { get; }
+                public string? Venue { get; }
+            }
+            """);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Single(result.GeneratedSources);
+    }
+
+    [Fact]
+    public void Every_descriptor_has_an_id_in_the_release_files_and_a_help_section()
+    {
+        var descriptors = typeof(MessageDiagnostics).GetFields().Select(f => f.GetValue(null)).OfType<DiagnosticDescriptor>().ToList();
+        var root = RepositoryRoot();
+        var releases = File.ReadAllText(Path.Combine(root, "generators/TypedKafka.Generators/AnalyzerReleases.Unshipped.md"))
+            + File.ReadAllText(Path.Combine(root, "generators/TypedKafka.Generators/AnalyzerReleases.Shipped.md"));
+        var help = File.ReadAllText(Path.Combine(root, "docs/diagnostics.md"));
+
+        Assert.Equal(5, descriptors.Count);
+        Assert.All(descriptors, d =>
+        {
+            Assert.Matches("^TK1[0-9]{3}$", d.Id);
+            Assert.Contains($"{d.Id} | {MessageDiagnostics.Category} | Error |", releases, StringComparison.Ordinal);
+            Assert.EndsWith("docs/diagnostics.md#" + d.Id.ToLowerInvariant(), d.HelpLinkUri, StringComparison.Ordinal);
+            Assert.Matches($"(?m)^#+ .*{d.Id}", help);
+        });
+    }
+
+    private static void Verify(string markup, params string[] messages)
+    {
+        var expected = new List<(string Id, TextSpan Span)>();
+        var removed = 0;
+        var source = Markup().Replace(Usings + markup, match =>
+        {
+            var text = match.Groups["text"].Value;
+            expected.Add((match.Groups["id"].Value, new TextSpan(match.Index - removed, text.Length)));
+            removed += match.Length - text.Length;
+            return text;
+        });
+
+        var (result, _) = GeneratorHarness.Run(source);
+
+        var actual = result.Diagnostics.OrderBy(d => d.Location.SourceSpan.Start).ToList();
+        Assert.Equal(
+            expected.Select(e => $"{e.Id} at '{source.Substring(e.Span.Start, e.Span.Length)}'"),
+            actual.Select(d => $"{d.Id} at '{source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length)}'"));
+        Assert.Equal(expected.Select(e => e.Span), actual.Select(d => d.Location.SourceSpan));
+        Assert.Equal(messages.Length, actual.Count);
+        for (var i = 0; i < messages.Length; i++)
+        {
+            Assert.Equal(messages[i], actual[i].GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.All(actual, d => Assert.Equal("Source0.cs", d.Location.GetLineSpan().Path));
+        Assert.All(actual, d => Assert.Equal(DiagnosticSeverity.Error, d.Severity));
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TypedKafka.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("TypedKafka.sln not found above the test directory.");
+    }
+
+    [GeneratedRegex(@"\{\|(?<id>TK\d{4}):(?<text>.*?)\|\}", RegexOptions.Singleline)]
+    private static partial Regex Markup();
+}

@@ -1,0 +1,94 @@
+using Snapshooter.Xunit;
+
+namespace TypedKafka.Generators.Tests.Generation;
+
+/// <summary>
+/// The generated source for representative types, kept under __snapshots__/ and reviewed when it
+/// changes. The generator version is scrubbed so that a version bump alone changes nothing.
+/// </summary>
+public class SnapshotTests
+{
+    private const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.Text.Json.Serialization;
+        using TypedKafka;
+
+        """;
+
+    [Fact]
+    public void Positional_record() => Match("PositionalRecord", """
+        namespace Shop;
+
+        [KafkaMessage(NamingPolicy = KafkaNamingPolicy.CamelCase)]
+        public partial record Trade(string Symbol, double Price, long Quantity, DateTimeOffset TradeTime, string? Venue);
+        """);
+
+    [Fact]
+    public void Class_with_settable_and_init_properties_and_renames() => Match("ClassWithSetters", """
+        namespace Shop;
+
+        [KafkaMessage(NamingPolicy = KafkaNamingPolicy.SnakeCaseLower)]
+        public partial class Order
+        {
+            public Guid OrderId { get; set; }
+            [KafkaField("ts", Column = "order_time")]
+            public DateTime Timestamp { get; init; }
+            [JsonPropertyName("amt")]
+            public decimal? Amount { get; set; }
+            public required byte[] Signature { get; init; }
+            [JsonIgnore]
+            public string Note { get; set; } = "";
+            public string Display => OrderId.ToString();
+        }
+        """);
+
+    [Fact]
+    public void Nested_types_lists_and_enums() => Match("NestedListsEnums", """
+        namespace Shop;
+
+        public enum Status { Open, Filled, [JsonStringEnumMemberName("cancelled")] Cancelled }
+
+        [KafkaMessage]
+        public partial record Line(string Sku, int Count, Status Status);
+
+        [KafkaMessage]
+        public partial record Basket(
+            Guid Id,
+            List<Line> Lines,
+            Line? Gift,
+            IReadOnlyList<string?>? Tags,
+            int[][] Grid,
+            Status? LastStatus,
+            DateOnly Day,
+            TimeSpan Age);
+        """);
+
+    [Fact]
+    public void Record_struct_with_enum_values_nested_in_a_class() => Match("RecordStructInClass", """
+        namespace Shop.Events;
+
+        [Flags]
+        public enum Rights : ushort { None = 0, Read = 1, Write = 2 }
+
+        public static partial class Envelope
+        {
+            [KafkaMessage(EnumFormat = KafkaEnumFormat.Value)]
+            public readonly partial record struct Grant(Rights Rights, sbyte Level, bool? Active);
+        }
+        """);
+
+    private static void Match(string name, string source)
+    {
+        var (result, _) = GeneratorHarness.Run(Usings + source);
+
+        Assert.Empty(result.Diagnostics);
+        var generated = result.GeneratedSources.OrderBy(s => s.HintName, StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(generated);
+        foreach (var source2 in generated)
+        {
+            var part = source2.HintName.Replace(".KafkaMessage.g.cs", string.Empty, StringComparison.Ordinal);
+            Snapshot.Match(GeneratorHarness.Scrub(source2.SourceText.ToString()), $"{name}.{part}");
+        }
+    }
+}
