@@ -11,6 +11,7 @@ internal sealed class KnownSymbols
     private KnownSymbols(Compilation compilation, INamedTypeSymbol sourceTopic)
     {
         SourceTopic = sourceTopic;
+        OffsetPolicy = compilation.GetTypeByMetadataName("TypedKafka.OffsetPolicy");
         RelativeTimePolicy = compilation.GetTypeByMetadataName("TypedKafka.OffsetPolicy+RelativeTime");
         AbsoluteTimePolicy = compilation.GetTypeByMetadataName("TypedKafka.OffsetPolicy+AbsoluteTime");
         StartOfDayPolicy = compilation.GetTypeByMetadataName("TypedKafka.OffsetPolicy+StartOfDay");
@@ -27,6 +28,8 @@ internal sealed class KnownSymbols
     }
 
     public INamedTypeSymbol SourceTopic { get; }
+
+    public INamedTypeSymbol? OffsetPolicy { get; }
 
     public INamedTypeSymbol? RelativeTimePolicy { get; }
 
@@ -71,6 +74,10 @@ internal sealed class KnownSymbols
     public bool IsDateTimeOffset(ITypeSymbol? type) => DateTimeOffset is not null && SymbolEqualityComparer.Default.Equals(type, DateTimeOffset);
 
     public bool IsTimeOnly(ITypeSymbol? type) => TimeOnly is not null && SymbolEqualityComparer.Default.Equals(type, TimeOnly);
+
+    /// <summary>One of the nested records of <c>OffsetPolicy</c> (<c>RelativeTime</c>, <c>Committed</c>, ...).</summary>
+    public bool IsOffsetPolicyRecord(INamedTypeSymbol type) =>
+        type.ContainingType is { } outer && SymbolEqualityComparer.Default.Equals(outer, OffsetPolicy);
 
     public bool IsSourceTopicFactory(IMethodSymbol method) =>
         method.IsStatic && SymbolEqualityComparer.Default.Equals(method.ContainingType, SourceTopic);

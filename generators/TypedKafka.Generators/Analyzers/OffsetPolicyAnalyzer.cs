@@ -86,12 +86,11 @@ public sealed class OffsetPolicyAnalyzer : DiagnosticAnalyzer
     private static void AnalyzePolicyCreation(OperationAnalysisContext context, KnownSymbols symbols)
     {
         var creation = (IObjectCreationOperation)context.Operation;
-        if (creation.Constructor is not { } constructor)
+        if (creation.Constructor?.ContainingType is not { } policy || !symbols.IsOffsetPolicyRecord(policy))
         {
             return;
         }
 
-        var policy = constructor.ContainingType;
         foreach (var argument in creation.Arguments)
         {
             if (argument.ArgumentKind == ArgumentKind.DefaultValue || argument.Parameter is not { } parameter)
