@@ -17,6 +17,7 @@ public sealed class ConsumerManager : IDisposable
     private readonly OrderedMergeEngine _engine;
     private readonly StagingArea _staging = new();
     private readonly int _batchSize;
+    private readonly PartitionLookup _lookup;
     private Error? _fatalError;
     private bool _disposed;
 
@@ -48,6 +49,7 @@ public sealed class ConsumerManager : IDisposable
             var source = new KafkaOffsetSource(_consumer, admin, requestTimeout, settings.BootstrapServers);
             var specs = OffsetResolver.Resolve(topicList, source, DateTimeOffset.UtcNow);
             _engine = new OrderedMergeEngine(specs, options);
+            _lookup = new PartitionLookup(_engine);
 
             // Explicit offsets at assignment: a Seek right after Assign fails with "Erroneous state" in this client.
             _consumer.Assign(specs.Select(s => new TopicPartitionOffset(s.Topic, s.Partition, s.StartOffset)));
@@ -219,12 +221,16 @@ public sealed class ConsumerManager : IDisposable
         }
     }
 
-    /// <summary>Takes in up to a batch of messages: waits for the first until the deadline, then takes what is already there.</summary>
+    /// <summary>
+    /// Takes in up to a batch of messages. During replay it waits, until the deadline, for a full
+    /// batch: history is there to be read, and small batches cost more per message. Once replay
+    /// is over it takes what is already there, so live messages are not held back.
+    /// </summary>
     private void Consume(long deadline)
     {
         for (var intake = 0; intake < _batchSize;)
         {
-            var waitMs = intake == 0 ? RemainingMs(deadline) : 0;
+            var waitMs = intake == 0 || !_engine.AllCaughtUp ? RemainingMs(deadline) : 0;
             _staging.Reset();
             ConsumeResult<StagedBytes, StagedBytes>? result;
             try
@@ -248,7 +254,8 @@ public sealed class ConsumerManager : IDisposable
                 return;
             }
 
-            if (!_engine.TryGetIndex(result.Topic, result.Partition.Value, out var index))
+            var index = _lookup.IndexOf(result.Topic, result.Partition.Value);
+            if (index < 0)
             {
                 continue;
             }

@@ -52,7 +52,8 @@ public abstract class ReplayScenarios
 
         target.Produce(topic, [LocalMessage.FromStrings(1, Base + 10, "new", "n1"), LocalMessage.FromStrings(0, Base + 20, "new", "n2")]);
         var rows = Replay.Until(manager, rows => rows.Count >= 2);
-        Assert.Equal(["n1", "n2"], rows.Select(r => r.Value));
+        // Live messages go out as they arrive, merged only within a poll: compare as a set.
+        Assert.Equal(["n1", "n2"], rows.Select(r => r.Value).Order());
     }
 
     [SkippableFact]

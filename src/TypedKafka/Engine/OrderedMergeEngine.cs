@@ -20,6 +20,7 @@ internal sealed class OrderedMergeEngine : IDisposable
     private readonly List<int> _toPause = [];
     private readonly List<int> _toResume = [];
     private ReleasedMessage[] _releasing;
+    private int _caughtUpCount;
     private bool _disposed;
 
     /// <param name="partitions">Every partition to read. Topic order (by first appearance) breaks timestamp ties.</param>
@@ -70,6 +71,7 @@ internal sealed class OrderedMergeEngine : IDisposable
             }
         }
 
+        _caughtUpCount = _partitions.Count(p => p.CaughtUp);
         _heap = new HeadHeap(_partitions.Length);
         _releasing = new ReleasedMessage[Math.Min(options.BatchSize, 1024)];
     }
@@ -80,6 +82,9 @@ internal sealed class OrderedMergeEngine : IDisposable
 
     /// <summary>Every partition is live: consumption reached the end of its replay range or the cutoff, and all that came before was released.</summary>
     public bool IsLive { get; private set; }
+
+    /// <summary>Every partition has consumed to the end of its replay range or the cutoff: replay is over, whatever is still held.</summary>
+    public bool AllCaughtUp => _caughtUpCount == _partitions.Length;
 
     public int HeldMessageCount { get; private set; }
 
@@ -128,11 +133,14 @@ internal sealed class OrderedMergeEngine : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var tracked = _partitions[partition];
+        var wasCaughtUp = tracked.CaughtUp;
         if (!tracked.Consume(offset, timestampMs, _options.CutoffMs))
         {
             IgnoredRedeliveries++;
             return;
         }
+
+        _caughtUpCount += !wasCaughtUp && tracked.CaughtUp ? 1 : 0;
 
         var before = tracked.Buffer.Bytes;
         tracked.Buffer.Append(offset, timestampMs, key, keyIsNull, value, valueIsNull);
@@ -160,7 +168,10 @@ internal sealed class OrderedMergeEngine : IDisposable
     public void EndOfPartition(int partition, long position)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _partitions[partition].EndOfPartition(position);
+        var tracked = _partitions[partition];
+        var wasCaughtUp = tracked.CaughtUp;
+        tracked.EndOfPartition(position);
+        _caughtUpCount += !wasCaughtUp && tracked.CaughtUp ? 1 : 0;
     }
 
     /// <summary>

@@ -1,0 +1,47 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+
+namespace TypedKafka.EndToEnd;
+
+/// <summary>The data set: 8 partitions, 8-byte keys, 100-byte values, timestamps interleaved with skew.</summary>
+internal static class Data
+{
+    public const int Partitions = 8;
+    public const int ValueBytes = 100;
+    private const long BaseTimestampMs = 1_767_225_600_000;
+
+    public static long Produce(string bootstrap, string topic, int messages, bool createTopic)
+    {
+        if (createTopic)
+        {
+            using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+            admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = Partitions, ReplicationFactor = -1 }]).GetAwaiter().GetResult();
+        }
+
+        // Large batches: the embedded brokers serve one message set per partition per fetch.
+        var config = new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 50, BatchNumMessages = 10_000, BatchSize = 1_000_000, CompressionType = CompressionType.None };
+        using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
+        var value = new byte[ValueBytes];
+        new Random(7).NextBytes(value);
+        for (var i = 0; i < messages; i++)
+        {
+            var partition = i % Partitions;
+            var sequence = i / Partitions;
+            var timestamp = BaseTimestampMs + (sequence * 10L) + (partition * 3) + (partition % 3 * 250);
+            producer.Produce(
+                new TopicPartition(topic, partition),
+                new Message<byte[], byte[]> { Key = BitConverter.GetBytes((long)i), Value = value, Timestamp = new Timestamp(timestamp, TimestampType.CreateTime) });
+            if (i % 10_000 == 0)
+            {
+                producer.Poll(TimeSpan.Zero);
+            }
+        }
+
+        if (producer.Flush(TimeSpan.FromSeconds(60)) > 0)
+        {
+            throw new InvalidOperationException("Not every message was delivered within 60 s.");
+        }
+
+        return messages;
+    }
+}
