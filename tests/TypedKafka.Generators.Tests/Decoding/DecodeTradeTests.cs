@@ -71,6 +71,18 @@ public class DecodeTradeTests
     }
 
     [Fact]
+    public void An_empty_poll_decodes_to_an_empty_batch_with_the_full_schema()
+    {
+        using var batch = Payloads.Decode<Trade>(BadPayloadPolicy.Skip);
+
+        Assert.Equal(0, batch.Length);
+        Assert.Equal(12, batch.RecordBatch.ColumnCount);
+        Assert.All(batch.RecordBatch.Arrays, a => Assert.Equal(0, a.Length));
+        Assert.Empty(batch.Rows);
+        Assert.Empty(batch.Errors);
+    }
+
+    [Fact]
     public void Rows_materialize_the_records()
     {
         using var batch = Payloads.Decode<Trade>(First, Second);
