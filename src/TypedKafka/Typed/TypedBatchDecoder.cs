@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Apache.Arrow;
+using Apache.Arrow.Memory;
 using Apache.Arrow.Types;
 using TypedKafka.Columns;
 
@@ -57,25 +58,24 @@ internal sealed class TypedBatchDecoder<T, TKey>
 
             _badKeys.Clear();
             var keys = _keys.Convert(rawKeys, _badKeys);
+            var checkKeys = _badKeys.Count > 0;
             List<PayloadError>? errors = null;
             try
             {
                 for (var row = 0; row < messages.Length; row++)
                 {
                     var reason = DecodeValue(values, row);
-                    if (_badKeys.TryGetValue(row, out var keyReason))
+                    if (checkKeys && _badKeys.TryGetValue(row, out var keyReason))
                     {
                         reason = reason is null ? keyReason : $"{keyReason}; {reason}";
-                        if (_values.Length > row)
-                        {
-                            _values.Truncate(row);
-                            _values.AppendNullRow();
-                        }
+
+                        // The value may have decoded; the row is bad as a whole, so its members are null.
+                        _values.Truncate(row);
+                        _values.AppendNullRow();
                     }
 
                     if (reason is null)
                     {
-                        AppendGood();
                         continue;
                     }
 
@@ -88,21 +88,12 @@ internal sealed class TypedBatchDecoder<T, TKey>
                     }
 
                     (errors ??= []).Add(error);
-                    _errors.Append(Encoding.UTF8.GetBytes(reason));
-                    if (raw is { } bytes)
-                    {
-                        _rawValues.Append(bytes.Span);
-                    }
-                    else
-                    {
-                        _rawValues.AppendNull();
-                    }
                 }
             }
             catch
             {
                 keys.Dispose();
-                Reset();
+                _values.Truncate(0);
                 throw;
             }
 
@@ -115,8 +106,7 @@ internal sealed class TypedBatchDecoder<T, TKey>
             columns.AddRange(_values.Build());
             if (_policy == BadPayloadPolicy.Skip)
             {
-                columns.Add(_errors.Build());
-                columns.Add(_rawValues.Build());
+                AddErrorColumns(columns, messages.Length, errors);
             }
 
             var batch = new RecordBatch(Schema, columns, messages.Length);
@@ -156,21 +146,58 @@ internal sealed class TypedBatchDecoder<T, TKey>
         return error.ToString();
     }
 
-    private void AppendGood()
+    /// <summary>
+    /// <c>_error</c> and <c>_raw_value</c>, built from the batch's errors once it is decoded: good
+    /// rows, nearly all of them, cost nothing while decoding.
+    /// </summary>
+    private void AddErrorColumns(List<IArrowArray> columns, int length, List<PayloadError>? errors)
     {
-        if (_policy == BadPayloadPolicy.Skip)
+        if (errors is null)
         {
-            _errors.AppendNull();
-            _rawValues.AppendNull();
+            columns.Add(AllNull(StringType.Default, length));
+            columns.Add(AllNull(BinaryType.Default, length));
+            return;
         }
+
+        var next = 0;
+        for (var row = 0; row < length; row++)
+        {
+            if (errors is not null && next < errors.Count && errors[next].Row == row)
+            {
+                var error = errors[next++];
+                _errors.Append(Encoding.UTF8.GetBytes(error.Reason));
+                if (error.RawValue is { } raw)
+                {
+                    _rawValues.Append(raw.Span);
+                }
+                else
+                {
+                    _rawValues.AppendNull();
+                }
+            }
+            else
+            {
+                _errors.AppendNull();
+                _rawValues.AppendNull();
+            }
+        }
+
+        columns.Add(_errors.Build());
+        columns.Add(_rawValues.Build());
     }
 
-    /// <summary>Drops a half-decoded batch, so that the columns start the next one empty.</summary>
-    private void Reset()
+    /// <summary>A variable-width column of nulls only: a zeroed validity bitmap, zero offsets, no data.</summary>
+    private static IArrowArray AllNull(IArrowType type, int length)
     {
-        _values.Truncate(0);
-        _errors.Truncate(0);
-        _rawValues.Truncate(0);
+        var validity = ArrowBuffer.Empty;
+        if (length > 0)
+        {
+            using var bits = new NativeBuffer<byte, MemoryPressureAllocationTracker>((length + 7) / 8, zeroFill: true);
+            validity = bits.Build();
+        }
+
+        using var offsets = new NativeBuffer<int, MemoryPressureAllocationTracker>(length + 1, zeroFill: true);
+        return ArrowArrayFactory.BuildArray(new ArrayData(type, length, length, 0, [validity, offsets.Build(), ArrowBuffer.Empty]));
     }
 
     private static Schema BuildSchema(BadPayloadPolicy policy, IArrowType keyType)

@@ -337,17 +337,18 @@ public sealed class TimestampColumn : FixedWidthColumn<long>
 
     private static bool HasOffset(ref Utf8JsonReader reader)
     {
-        Span<byte> buffer = stackalloc byte[64];
-        scoped var text = reader.ValueSpan;
-        if (reader.ValueIsEscaped)
+        if (!reader.ValueIsEscaped)
         {
-            // TryGetDateTimeOffset succeeded, so the unescaped text is short and valid.
-            text = buffer[..reader.CopyString(buffer)];
+            return HasOffset(reader.ValueSpan);
         }
 
-        // After "yyyy-MM-dd", a 'Z' or a sign can only be an offset.
-        return text.Length > 10 && text[10..].IndexOfAny("Zz+-"u8) >= 0;
+        // TryGetDateTimeOffset succeeded, so the unescaped text is short and valid.
+        Span<byte> buffer = stackalloc byte[64];
+        return HasOffset(buffer[..reader.CopyString(buffer)]);
     }
+
+    // After "yyyy-MM-dd", a 'Z' or a sign can only be an offset.
+    private static bool HasOffset(ReadOnlySpan<byte> text) => text.Length > 10 && text[10..].IndexOfAny("Zz+-"u8) >= 0;
 }
 
 /// <summary>DateOnly as date32 (days since 1970-01-01), from "yyyy-MM-dd".</summary>
