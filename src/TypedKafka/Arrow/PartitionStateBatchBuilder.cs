@@ -14,14 +14,15 @@ internal static class PartitionStateBatchBuilder
         var replayEnd = new Int64Array.Builder();
         var consumed = new Int64Array.Builder();
         var released = new Int64Array.Builder();
-        var lastConsumed = new TimestampArray.Builder(Schemas.UtcMilliseconds);
-        var cutoff = new TimestampArray.Builder(Schemas.UtcMilliseconds);
+        // Raw milliseconds, not DateTimeOffset: a cutoff of long.MaxValue ("never") is valid and beyond DateTimeOffset's range.
+        var lastConsumed = new ArrowBuffer.Builder<long>(partitions.Count);
+        var lastConsumedValid = new ArrowBuffer.BitmapBuilder(partitions.Count);
+        var cutoff = new ArrowBuffer.Builder<long>(partitions.Count);
         var isLive = new BooleanArray.Builder();
         var isPaused = new BooleanArray.Builder();
         var heldMessages = new Int32Array.Builder();
         var heldBytes = new Int64Array.Builder();
         var untimed = new Int64Array.Builder();
-        var cutoffInstant = DateTimeOffset.FromUnixTimeMilliseconds(cutoffMs);
 
         foreach (var tracked in partitions)
         {
@@ -31,16 +32,9 @@ internal static class PartitionStateBatchBuilder
             replayEnd.Append(tracked.Spec.EndOffset);
             consumed.Append(tracked.ConsumedOffset);
             released.Append(tracked.ReleasedOffset);
-            if (tracked.LastConsumedTimestampMs is { } last)
-            {
-                lastConsumed.Append(DateTimeOffset.FromUnixTimeMilliseconds(last));
-            }
-            else
-            {
-                lastConsumed.AppendNull();
-            }
-
-            cutoff.Append(cutoffInstant);
+            lastConsumed.Append(tracked.LastConsumedTimestampMs ?? 0);
+            lastConsumedValid.Append(tracked.LastConsumedTimestampMs is not null);
+            cutoff.Append(cutoffMs);
             isLive.Append(tracked.IsLive);
             isPaused.Append(tracked.IsPaused);
             heldMessages.Append(tracked.Buffer.Count);
@@ -51,7 +45,8 @@ internal static class PartitionStateBatchBuilder
         IArrowArray[] columns =
         [
             topic.Build(), partition.Build(), replayStart.Build(), replayEnd.Build(), consumed.Build(), released.Build(),
-            lastConsumed.Build(), cutoff.Build(), isLive.Build(), isPaused.Build(), heldMessages.Build(), heldBytes.Build(), untimed.Build(),
+            new TimestampArray(Schemas.UtcMilliseconds, lastConsumed.Build(), lastConsumedValid.Build(), partitions.Count, lastConsumedValid.UnsetBitCount, 0),
+            new TimestampArray(Schemas.UtcMilliseconds, cutoff.Build(), ArrowBuffer.Empty, partitions.Count, 0, 0), isLive.Build(), isPaused.Build(), heldMessages.Build(), heldBytes.Build(), untimed.Build(),
         ];
         return new RecordBatch(Schemas.PartitionState, columns, partitions.Count);
     }

@@ -121,8 +121,6 @@ internal sealed class OrderedMergeEngine : IDisposable
     /// <summary>The last offset released from the partition; its start offset - 1 before the first.</summary>
     public long ReleasedOffset(int index) => _partitions[index].ReleasedOffset;
 
-    public bool TryGetIndex(string topic, int partition, out int index) => _indexes.TryGetValue((topic, partition), out index);
-
     public int IndexOf(string topic, int partition) =>
         _indexes.TryGetValue((topic, partition), out var index)
             ? index
