@@ -144,6 +144,10 @@ public sealed class ConsumerManager : IDisposable
         {
             _consumer.Close();
         }
+        catch (KafkaException)
+        {
+            // Closing only tells the brokers goodbye; with them unreachable there is no one to tell.
+        }
         finally
         {
             _consumer.Dispose();
