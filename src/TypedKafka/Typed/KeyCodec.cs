@@ -46,10 +46,14 @@ internal abstract class KeyCodec<TKey>
 
         public override IArrowArray Convert(BinaryArray raw, Dictionary<int, string> badKeys)
         {
-            var allValid = true;
+            // The keys lie back to back (a null key is empty): when all of them together are valid
+            // UTF-8 and none starts with a continuation byte, no character spans two keys, so each is valid.
+            var offsets = raw.ValueOffsets;
+            var bytes = raw.ValueBuffer.Span;
+            var allValid = raw.Length == 0 || Utf8.IsValid(bytes[offsets[0]..offsets[raw.Length]]);
             for (var row = 0; row < raw.Length && allValid; row++)
             {
-                allValid = raw.IsNull(row) || Utf8.IsValid(raw.GetBytes(row));
+                allValid = offsets[row] == offsets[row + 1] || (bytes[offsets[row]] & 0xC0) != 0x80;
             }
 
             if (allValid)

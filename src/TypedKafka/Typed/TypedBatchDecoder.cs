@@ -60,11 +60,18 @@ internal sealed class TypedBatchDecoder<T, TKey>
             var keys = _keys.Convert(rawKeys, _badKeys);
             var checkKeys = _badKeys.Count > 0;
             List<PayloadError>? errors = null;
+
+            // Spans taken once: each access through the array goes through its buffers' memory managers.
+            var data = values.ValueBuffer.Span;
+            var ends = values.ValueOffsets;
+            var mayBeNull = values.NullCount > 0;
             try
             {
                 for (var row = 0; row < messages.Length; row++)
                 {
-                    var reason = DecodeValue(values, row);
+                    var reason = mayBeNull && values.IsNull(row)
+                        ? Tombstone()
+                        : DecodeValue(data[ends[row]..ends[row + 1]]);
                     if (checkKeys && _badKeys.TryGetValue(row, out var keyReason))
                     {
                         reason = reason is null ? keyReason : $"{keyReason}; {reason}";
@@ -114,20 +121,21 @@ internal sealed class TypedBatchDecoder<T, TKey>
         }
     }
 
-    /// <summary>Appends row <paramref name="row"/>'s value to the member columns, or a null row and the reason.</summary>
-    private string? DecodeValue(BinaryArray values, int row)
+    /// <summary>Appends a null row for a message without a value.</summary>
+    private string Tombstone()
     {
-        if (values.IsNull(row))
-        {
-            _values.AppendNullRow();
-            return "the value is null (a tombstone)";
-        }
+        _values.AppendNullRow();
+        return "the value is null (a tombstone)";
+    }
 
+    /// <summary>Appends a payload to the member columns, or a null row and returns the reason.</summary>
+    private string? DecodeValue(ReadOnlySpan<byte> payload)
+    {
         var start = _values.Length;
         DecodeError error;
         try
         {
-            var reader = new Utf8JsonReader(values.GetBytes(row), ReaderOptions);
+            var reader = new Utf8JsonReader(payload, ReaderOptions);
             reader.Read();
             if (_values.TryRead(ref reader, out error))
             {

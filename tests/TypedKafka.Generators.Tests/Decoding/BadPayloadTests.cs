@@ -159,6 +159,16 @@ public class BadPayloadTests
     }
 
     [Fact]
+    public void A_character_split_across_two_keys_makes_both_bad()
+    {
+        // "é" is C3 A9: the first key ends with its lead byte, the second starts with its continuation byte.
+        using var batch = Payloads.Decode<Trade>(BadPayloadPolicy.Skip, new Payload(Good) { KeyBytes = [0x61, 0xC3] }, new Payload(Good) { KeyBytes = [0xA9, 0x62] });
+
+        Assert.Equal(2, batch.Errors.Count);
+        Assert.All(batch.Errors, e => Assert.Equal("the key is not valid UTF-8", e.Reason));
+    }
+
+    [Fact]
     public void Integer_keys_are_read_big_endian_and_a_wrong_width_is_a_bad_row()
     {
         using var batch = Payloads.DecodeWithKeys<Trade, long>(
