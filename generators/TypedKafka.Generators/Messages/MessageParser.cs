@@ -297,9 +297,23 @@ internal static class MessageParser
             {
                 foreach (var property in declaring.GetMembers().OfType<IPropertySymbol>())
                 {
-                    if (property.IsStatic || property.IsIndexer || property.DeclaredAccessibility != Accessibility.Public
-                        || property.GetMethod is null || HasAttribute(property, _known.JsonIgnoreAttribute))
+                    if (property.IsStatic || property.IsIndexer || property.DeclaredAccessibility != Accessibility.Public || property.GetMethod is null)
                     {
+                        continue;
+                    }
+
+                    if (HasAttribute(property, _known.JsonIgnoreAttribute))
+                    {
+                        // A required member must be set when the row is built, and an ignored one has no column to come from.
+                        if (property.IsRequired)
+                        {
+                            Report(
+                                MessageDiagnostics.NotConstructible,
+                                LocationInfo.From(property.Locations.FirstOrDefault()),
+                                Display(_type),
+                                $"member '{property.Name}' is required but [JsonIgnore] leaves it without a column");
+                        }
+
                         continue;
                     }
 

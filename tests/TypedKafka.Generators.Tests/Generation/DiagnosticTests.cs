@@ -138,6 +138,17 @@ public partial class DiagnosticTests
         """, "'Quote' cannot be built from its columns: constructor parameter 'scale' matches no public property");
 
     [Fact]
+    public void TK1004_required_member_that_is_ignored() => Verify("""
+        [KafkaMessage]
+        public partial class Quote
+        {
+            public double Price { get; set; }
+            [JsonIgnore]
+            public required string {|TK1004:Note|} { get; init; }
+        }
+        """, "'Quote' cannot be built from its columns: member 'Note' is required but [JsonIgnore] leaves it without a column");
+
+    [Fact]
     public void TK1004_abstract_type() => Verify("""
         [KafkaMessage]
         public abstract partial class {|TK1004:Quote|}
