@@ -78,6 +78,19 @@ public class SnapshotTests
         }
         """);
 
+    [Fact]
+    public void A_type_in_the_global_namespace_with_more_than_64_members_compiles()
+    {
+        var members = string.Join("\n", Enumerable.Range(0, 70).Select(i => $"    public int? M{i} {{ get; set; }}"));
+        var (result, output) = GeneratorHarness.Run(Usings + $"[KafkaMessage]\npublic partial class Wide\n{{\n{members}\n}}\n");
+
+        Assert.Empty(result.Diagnostics);
+        var source = Assert.Single(result.GeneratedSources).SourceText.ToString();
+        Assert.Contains("ulong seen1 = 0;", source, StringComparison.Ordinal);
+        Assert.DoesNotContain("namespace", source, StringComparison.Ordinal);
+        Assert.NotNull(output.GetTypeByMetadataName("Wide"));
+    }
+
     private static void Match(string name, string source)
     {
         var (result, _) = GeneratorHarness.Run(Usings + source);
