@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Options;
+
+namespace TypedKafka.Hosting.Runtime;
+
+/// <summary>Checks one consumer's options at host start; every error begins with the configuration key at fault.</summary>
+internal sealed class ConsumerOptionsValidator(string name, string path, string rootPath) : IValidateOptions<TypedKafkaConsumerOptions>
+{
+    public ValidateOptionsResult Validate(string? optionsName, TypedKafkaConsumerOptions options)
+    {
+        if (!string.Equals(optionsName, name, StringComparison.Ordinal))
+        {
+            return ValidateOptionsResult.Skip;
+        }
+
+        var errors = new List<string>();
+        var settings = ConsumerConfig.Settings(options);
+        if (!settings.TryGetValue("bootstrap.servers", out var servers) || string.IsNullOrWhiteSpace(servers))
+        {
+            errors.Add($"{path}:BootstrapServers: required (or {rootPath}:BootstrapServers, or Kafka:bootstrap.servers).");
+        }
+
+        var topics = new List<SourceTopic>();
+        if (options.Topics.Count == 0)
+        {
+            errors.Add($"{path}:Topics: at least one topic is required, as NAME:POLICY[:ARG], for example trades:earliest.");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Topics.Count; i++)
+        {
+            try
+            {
+                var topic = SourceTopic.Parse(options.Topics[i] ?? string.Empty);
+                topics.Add(topic);
+                if (!seen.Add(topic.Name))
+                {
+                    errors.Add($"{path}:Topics:{i}: topic '{topic.Name}' is listed twice.");
+                }
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                errors.Add($"{path}:Topics:{i}: {e.Message}");
+            }
+        }
+
+        Positive(errors, options.BatchSize, "BatchSize");
+        Positive(errors, options.MaxHeldMessages, "MaxHeldMessages");
+        Positive(errors, options.MaxHeldBytes, "MaxHeldBytes");
+        if (options.PollTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{path}:PollTimeout: must be positive, was {options.PollTimeout}.");
+        }
+
+        if (options.Cutoff is { } cutoff && cutoff.ToUnixTimeMilliseconds() < 0)
+        {
+            errors.Add($"{path}:Cutoff: must not be before 1970-01-01, was {cutoff:O}.");
+        }
+
+        var onError = options.OnHandlerError;
+        if (!Enum.IsDefined(onError.Policy))
+        {
+            errors.Add($"{path}:OnHandlerError:Policy: expected StopHost or Retry.");
+        }
+
+        Positive(errors, onError.MaxAttempts, "OnHandlerError:MaxAttempts");
+        if (onError.InitialDelay < TimeSpan.Zero)
+        {
+            errors.Add($"{path}:OnHandlerError:InitialDelay: must not be negative, was {onError.InitialDelay}.");
+        }
+
+        if (onError.MaxDelay < onError.InitialDelay)
+        {
+            errors.Add($"{path}:OnHandlerError:MaxDelay: must not be shorter than InitialDelay, was {onError.MaxDelay}.");
+        }
+
+        var needsGroup = options.CommitHandled || topics.Any(t => t.Policy is OffsetPolicy.Committed);
+        if (needsGroup && (!settings.TryGetValue("group.id", out var group) || string.IsNullOrWhiteSpace(group)))
+        {
+            errors.Add($"{path}:Kafka:group.id: a fixed consumer group is required by CommitHandled or a NAME:committed topic.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private void Positive(List<string> errors, long value, string key)
+    {
+        if (value <= 0)
+        {
+            errors.Add($"{path}:{key}: must be positive, was {value}.");
+        }
+    }
+}

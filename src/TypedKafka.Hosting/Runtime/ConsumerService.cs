@@ -1,0 +1,170 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace TypedKafka.Hosting.Runtime;
+
+/// <summary>
+/// Runs one consumer: a dedicated thread connects, polls and waits for the handler, batch after
+/// batch, so neither the host's start path nor the thread pool is blocked by the consumer.
+/// Stopping ends the loop between batches: the batch in hand is handled (and committed) first.
+/// </summary>
+internal sealed class ConsumerService(
+    string name,
+    TypedKafkaConsumerOptions options,
+    IServiceScopeFactory scopes,
+    Type handlerType,
+    Func<TypedKafkaConsumerOptions, object, IConsumerSession> open,
+    ConsumerStatus status,
+    TypedKafkaMetrics metrics,
+    IHostApplicationLifetime lifetime,
+    ILogger logger) : IHostedService, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _abort = new();
+    private readonly SecretRedactor _redactor = new(ConsumerConfig.Settings(options));
+    private Thread? _thread;
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        status.Phase = ConsumerPhase.Starting;
+        _thread = new Thread(Run) { IsBackground = true, Name = $"TypedKafka consumer {name}" };
+        _thread.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_thread is null)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        // The host's shutdown timeout: the handler is told to give up on the batch in hand.
+        using var registration = cancellationToken.Register(() => _abort.Cancel());
+        await _finished.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _abort.Dispose();
+    }
+
+    private void Run()
+    {
+        try
+        {
+            var settings = ConsumerConfig.Settings(options);
+            Log.Starting(logger, name, string.Join(", ", options.Topics), SecretRedactor.Describe(settings));
+            using var scope = scopes.CreateScope();
+            var handler = scope.ServiceProvider.GetRequiredService(handlerType);
+            using var session = open(options, handler);
+            var stopped = Consume(session);
+            status.Phase = stopped ? ConsumerPhase.Stopped : ConsumerPhase.Failed;
+            if (stopped)
+            {
+                Log.Stopped(logger, name, status.Released);
+            }
+        }
+        catch (Exception e)
+        {
+            Fail(e.Message);
+            Log.ConsumerFailed(logger, _redactor.Scrub(e), name);
+        }
+        finally
+        {
+            _finished.TrySetResult();
+        }
+    }
+
+    /// <summary>Polls and handles until stopped (true) or a handler gives up (false).</summary>
+    private bool Consume(IConsumerSession session)
+    {
+        var wasLive = false;
+        while (!_stopping.IsCancellationRequested)
+        {
+            using var batch = session.Poll(options.PollTimeout);
+            using (var state = session.PartitionState())
+            {
+                status.Update(state, session.IsLive, session.PausedPartitionCount);
+            }
+
+            if (batch.Rows.Length > 0)
+            {
+                if (!Handle(batch))
+                {
+                    return false;
+                }
+
+                metrics.Released(status, batch.Rows.Length);
+                if (options.CommitHandled)
+                {
+                    session.CommitReleased();
+                }
+            }
+
+            if (!wasLive && session.IsLive)
+            {
+                wasLive = true;
+                Log.Live(logger, name, status.Released);
+            }
+        }
+
+        return true;
+    }
+
+    private bool Handle(IBatchInHand batch)
+    {
+        var policy = options.OnHandlerError;
+        var maxAttempts = policy.Policy == HandlerErrorPolicy.Retry ? policy.MaxAttempts : 1;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                // The poll thread is ours alone, so waiting here blocks nothing else.
+                batch.HandleAsync(_abort.Token).AsTask().GetAwaiter().GetResult();
+                if (logger.IsEnabled(LogLevel.Debug))
+                {
+                    Log.Handled(logger, name, OffsetRanges.Describe(batch.Rows));
+                }
+
+                return true;
+            }
+            catch (Exception e)
+            {
+                metrics.HandlerError(status);
+                var ranges = OffsetRanges.Describe(batch.Rows);
+                if (attempt >= maxAttempts)
+                {
+                    Fail($"handler failed for batch {ranges}: {_redactor.Scrub(e.Message)}");
+                    Log.HandlerFailed(logger, _redactor.Scrub(e), name, ranges, attempt);
+                    return false;
+                }
+
+                var delay = Backoff(policy, attempt);
+                Log.HandlerRetrying(logger, _redactor.Scrub(e), name, attempt, maxAttempts, ranges, delay);
+                if (_stopping.Token.WaitHandle.WaitOne(delay))
+                {
+                    Log.AbandonedRetry(logger, name, ranges);
+                    return true;
+                }
+            }
+        }
+    }
+
+    private static TimeSpan Backoff(HandlerErrorOptions policy, int attempt)
+    {
+        var factor = Math.Pow(2, Math.Min(attempt - 1, 30));
+        return TimeSpan.FromTicks((long)Math.Min(policy.InitialDelay.Ticks * factor, policy.MaxDelay.Ticks));
+    }
+
+    private void Fail(string reason)
+    {
+        status.FailureReason = _redactor.Scrub(reason);
+        status.Phase = ConsumerPhase.Failed;
+        lifetime.StopApplication();
+    }
+}

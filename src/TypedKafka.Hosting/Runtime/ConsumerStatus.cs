@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using Apache.Arrow;
+
+namespace TypedKafka.Hosting.Runtime;
+
+internal enum ConsumerPhase
+{
+    Starting,
+    Replaying,
+    Live,
+    Stopped,
+    Failed,
+}
+
+/// <summary>
+/// What the poll thread last saw of one consumer; read by metrics and the health check from
+/// other threads, so it holds copies and never the (single-threaded) consumer itself.
+/// </summary>
+internal sealed class ConsumerStatus(string name)
+{
+    private long _consumed;
+    private long _released;
+
+    public string Name { get; } = name;
+
+    public volatile ConsumerPhase Phase;
+
+    public volatile string? FailureReason;
+
+    public int HeldMessages;
+
+    public long HeldBytes;
+
+    public int PausedPartitions;
+
+    /// <summary>Share of the replay ranges released, 0 to 1.</summary>
+    public double ReplayProgress;
+
+    public long Consumed => Interlocked.Read(ref _consumed);
+
+    public long Released => Interlocked.Read(ref _released);
+
+    public void AddReleased(long count) => Interlocked.Add(ref _released, count);
+
+    /// <summary>Copies the counters out of one <see cref="Schemas.PartitionState"/> batch.</summary>
+    public void Update(RecordBatch partitionState, bool isLive, int pausedPartitions)
+    {
+        var start = (Int64Array)partitionState.Column("replay_start_offset");
+        var end = (Int64Array)partitionState.Column("replay_end_offset");
+        var consumedOffset = (Int64Array)partitionState.Column("consumed_offset");
+        var releasedOffset = (Int64Array)partitionState.Column("released_offset");
+        var heldMessages = (Int32Array)partitionState.Column("held_messages");
+        var heldBytes = (Int64Array)partitionState.Column("held_bytes");
+        long consumed = 0, replayTotal = 0, replayDone = 0, bytes = 0;
+        var messages = 0;
+        for (var i = 0; i < partitionState.Length; i++)
+        {
+            var first = start.GetValue(i)!.Value;
+            var range = Math.Max(0, end.GetValue(i)!.Value - first);
+            consumed += Math.Max(0, consumedOffset.GetValue(i)!.Value + 1 - first);
+            replayTotal += range;
+            replayDone += Math.Clamp(releasedOffset.GetValue(i)!.Value + 1 - first, 0, range);
+            messages += heldMessages.GetValue(i)!.Value;
+            bytes += heldBytes.GetValue(i)!.Value;
+        }
+
+        Interlocked.Exchange(ref _consumed, consumed);
+        Volatile.Write(ref HeldMessages, messages);
+        Interlocked.Exchange(ref HeldBytes, bytes);
+        Volatile.Write(ref PausedPartitions, pausedPartitions);
+        Interlocked.Exchange(ref ReplayProgress, isLive || replayTotal == 0 ? 1.0 : (double)replayDone / replayTotal);
+        if (Phase is ConsumerPhase.Starting or ConsumerPhase.Replaying)
+        {
+            Phase = isLive ? ConsumerPhase.Live : ConsumerPhase.Replaying;
+        }
+    }
+}
+
+/// <summary>The status of every consumer of the host, by name.</summary>
+internal sealed class ConsumerRegistry
+{
+    private readonly ConcurrentDictionary<string, ConsumerStatus> _statuses = new(StringComparer.OrdinalIgnoreCase);
+
+    public ConsumerStatus Register(string name) => _statuses.GetOrAdd(name, n => new ConsumerStatus(n));
+
+    public ICollection<ConsumerStatus> All => _statuses.Values;
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+
+namespace TypedKafka.Hosting.Runtime;
+
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Consumer {Consumer} starting: topics {Topics}, settings {Settings}")]
+    public static partial void Starting(ILogger logger, string consumer, string topics, string settings);
+
+    [LoggerMessage(2, LogLevel.Information, "Consumer {Consumer} is live: replay finished after {Released} messages")]
+    public static partial void Live(ILogger logger, string consumer, long released);
+
+    [LoggerMessage(3, LogLevel.Warning, "Consumer {Consumer}: handler failed on attempt {Attempt} of {MaxAttempts} for batch {OffsetRanges}; retrying in {Delay}")]
+    public static partial void HandlerRetrying(ILogger logger, Exception exception, string consumer, int attempt, int maxAttempts, string offsetRanges, TimeSpan delay);
+
+    [LoggerMessage(4, LogLevel.Critical, "Consumer {Consumer}: handler failed for batch {OffsetRanges} ({Attempts} attempts); stopping the host")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string consumer, string offsetRanges, int attempts);
+
+    [LoggerMessage(5, LogLevel.Critical, "Consumer {Consumer} failed; stopping the host")]
+    public static partial void ConsumerFailed(ILogger logger, Exception exception, string consumer);
+
+    [LoggerMessage(6, LogLevel.Information, "Consumer {Consumer} stopped after releasing {Released} messages")]
+    public static partial void Stopped(ILogger logger, string consumer, long released);
+
+    [LoggerMessage(7, LogLevel.Warning, "Consumer {Consumer}: stopped while retrying batch {OffsetRanges}; it was not handled and not committed")]
+    public static partial void AbandonedRetry(ILogger logger, string consumer, string offsetRanges);
+
+    [LoggerMessage(8, LogLevel.Debug, "Consumer {Consumer}: handled batch {OffsetRanges}")]
+    public static partial void Handled(ILogger logger, string consumer, string offsetRanges);
+}

@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text;
+using Apache.Arrow;
+
+namespace TypedKafka.Hosting.Runtime;
+
+internal static class OffsetRanges
+{
+    /// <summary>The batch's offsets per partition, as <c>topic[partition]:first-last</c>, in partition order.</summary>
+    public static string Describe(RecordBatch batch)
+    {
+        if (batch.Length == 0)
+        {
+            return "(empty)";
+        }
+
+        var topics = (StringArray)batch.Column("topic");
+        var partitions = (Int32Array)batch.Column("partition");
+        var offsets = (Int64Array)batch.Column("offset");
+        var ranges = new SortedDictionary<(string Topic, int Partition), (long First, long Last)>();
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var key = (topics.GetString(i), partitions.GetValue(i)!.Value);
+            var offset = offsets.GetValue(i)!.Value;
+            ranges[key] = ranges.TryGetValue(key, out var range)
+                ? (Math.Min(range.First, offset), Math.Max(range.Last, offset))
+                : (offset, offset);
+        }
+
+        var text = new StringBuilder();
+        foreach (var ((topic, partition), (first, last)) in ranges)
+        {
+            if (text.Length > 0)
+            {
+                text.Append(", ");
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"{topic}[{partition}]:{first}-{last}");
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TypedKafka.Hosting.Runtime;
+
+namespace TypedKafka.Hosting;
+
+/// <summary>Adds consumers to the host; returned by <c>AddTypedKafka</c>.</summary>
+public sealed class TypedKafkaBuilder
+{
+    private readonly IConfiguration _configuration;
+    private readonly HashSet<string> _names = new(StringComparer.OrdinalIgnoreCase);
+
+    internal TypedKafkaBuilder(IServiceCollection services, IConfiguration configuration)
+    {
+        Services = services;
+        _configuration = configuration;
+    }
+
+    /// <summary>The services the consumers are registered in.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// Adds a consumer of <typeparamref name="T"/> messages configured from <c>Consumers:<paramref name="name"/></c>,
+    /// whose batches go to <typeparamref name="THandler"/> (resolved once, from a scope that lives as long as the consumer).
+    /// It has a health check named <c>typedkafka:<paramref name="name"/></c> and metrics tagged with the name.
+    /// </summary>
+    public TypedKafkaBuilder AddConsumer<T, THandler>(string name)
+        where T : IArrowMessage<T>
+        where THandler : class, IBatchHandler<T> =>
+        Add<THandler>(name, (options, handler) => new TypedSession<T>(options, (IBatchHandler<T>)handler));
+
+    /// <summary>
+    /// Adds a consumer of raw <see cref="Schemas.Message"/> batches configured from <c>Consumers:<paramref name="name"/></c>,
+    /// whose batches go to <typeparamref name="THandler"/>.
+    /// </summary>
+    public TypedKafkaBuilder AddConsumer<THandler>(string name)
+        where THandler : class, IBatchHandler =>
+        Add<THandler>(name, (options, handler) => new RawSession(options, (IBatchHandler)handler));
+
+    private TypedKafkaBuilder Add<THandler>(string name, Func<TypedKafkaConsumerOptions, object, IConsumerSession> open)
+        where THandler : class
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (!_names.Add(name))
+        {
+            throw new ArgumentException($"A TypedKafka consumer named '{name}' is already registered.", nameof(name));
+        }
+
+        var section = _configuration.GetSection("Consumers").GetSection(name);
+        Services.AddOptions<TypedKafkaConsumerOptions>(name)
+            .Configure(options => BindDefaults(_configuration, options))
+            .Bind(section)
+            .ValidateOnStart();
+        Services.AddSingleton<IValidateOptions<TypedKafkaConsumerOptions>>(new ConsumerOptionsValidator(name, section.Path, (_configuration as IConfigurationSection)?.Path ?? "TypedKafka"));
+        Services.TryAddTransient<THandler>();
+        Services.AddSingleton<IHostedService>(sp => new ConsumerService(
+            name,
+            sp.GetRequiredService<IOptionsMonitor<TypedKafkaConsumerOptions>>().Get(name),
+            sp.GetRequiredService<IServiceScopeFactory>(),
+            typeof(THandler),
+            open,
+            sp.GetRequiredService<ConsumerRegistry>().Register(name),
+            sp.GetRequiredService<TypedKafkaMetrics>(),
+            sp.GetRequiredService<IHostApplicationLifetime>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger($"TypedKafka.Hosting.Consumer.{name}")));
+        Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            $"typedkafka:{name}",
+            sp => new ConsumerHealthCheck(sp.GetRequiredService<ConsumerRegistry>().Register(name)),
+            failureStatus: HealthStatus.Unhealthy,
+            tags: ["typedkafka"]));
+        return this;
+    }
+
+    private static void BindDefaults(IConfiguration root, TypedKafkaConsumerOptions options)
+    {
+        options.BootstrapServers = root["BootstrapServers"];
+        foreach (var setting in root.GetSection("Kafka").GetChildren())
+        {
+            if (setting.Value is not null)
+            {
+                options.Kafka[setting.Key] = setting.Value;
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+namespace TypedKafka.Hosting;
+
+/// <summary>
+/// One consumer's settings, bound from <c>TypedKafka:Consumers:NAME</c>. <c>TypedKafka:BootstrapServers</c>
+/// and <c>TypedKafka:Kafka</c> give defaults shared by every consumer; a consumer's own values win.
+/// Validated when the host starts: an error names the configuration key at fault.
+/// </summary>
+public sealed record TypedKafkaConsumerOptions
+{
+    /// <summary>The brokers, <c>host:port,...</c>; may instead be given as <c>Kafka:bootstrap.servers</c>.</summary>
+    public string? BootstrapServers { get; set; }
+
+    /// <summary>Topics to read, each as <c>NAME:POLICY[:ARG]</c> (see <see cref="SourceTopic.Parse(string)"/>). Order breaks timestamp ties.</summary>
+    public IList<string> Topics { get; set; } = [];
+
+    /// <summary>Where replay ends and live begins; default: the time the consumer starts.</summary>
+    public DateTimeOffset? Cutoff { get; set; }
+
+    /// <summary>At most this many messages per batch.</summary>
+    public int BatchSize { get; set; } = 10_000;
+
+    /// <summary>Above this many messages held for ordering, partitions that run ahead are paused.</summary>
+    public int MaxHeldMessages { get; set; } = 1_000_000;
+
+    /// <summary>Above this many key and value bytes held for ordering, partitions that run ahead are paused.</summary>
+    public long MaxHeldBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>How long one poll waits for messages; also how quickly a stop is noticed between batches.</summary>
+    public TimeSpan PollTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Commit the offsets of each batch once its handler has completed (needs <c>Kafka:group.id</c>);
+    /// with topics read as <c>NAME:committed</c>, a restart resumes after the last handled batch.
+    /// </summary>
+    public bool CommitHandled { get; set; }
+
+    /// <summary>What a typed consumer does with a message it cannot decode.</summary>
+    public BadPayloadPolicy BadPayloadPolicy { get; set; } = BadPayloadPolicy.Skip;
+
+    /// <summary>What happens when the handler throws.</summary>
+    public HandlerErrorOptions OnHandlerError { get; set; } = new();
+
+    /// <summary>Raw librdkafka settings (<c>group.id</c>, <c>security.protocol</c>, <c>sasl.password</c>, ...). Values of secret-looking keys are never logged.</summary>
+    public IDictionary<string, string> Kafka { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+}
+
+/// <summary>What a consumer does when its handler throws.</summary>
+public sealed record HandlerErrorOptions
+{
+    /// <summary>Stop the host at once, or retry the same batch first.</summary>
+    public HandlerErrorPolicy Policy { get; set; } = HandlerErrorPolicy.StopHost;
+
+    /// <summary>Under <see cref="HandlerErrorPolicy.Retry"/>: attempts in all, the first included; when they are used up the host stops.</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>Under <see cref="HandlerErrorPolicy.Retry"/>: the wait before the second attempt; it doubles for each later one.</summary>
+    public TimeSpan InitialDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Under <see cref="HandlerErrorPolicy.Retry"/>: the longest wait between attempts.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>What a consumer does when its handler throws.</summary>
+public enum HandlerErrorPolicy
+{
+    /// <summary>Log the error with the batch's offsets, mark the consumer unhealthy and stop the host; nothing after the batch is delivered.</summary>
+    StopHost,
+
+    /// <summary>Hand the same batch again after an exponentially growing delay, up to <see cref="HandlerErrorOptions.MaxAttempts"/>; then stop the host.</summary>
+    Retry,
+}
