@@ -195,4 +195,25 @@ public sealed class HostedConsumerTests : IDisposable
         Assert.Equal(3, _recorder.Calls);
         Assert.Empty(_recorder.Ticks);
     }
+
+    [Fact]
+    public async Task A_consumer_that_cannot_start_is_unhealthy_and_stops_the_host()
+    {
+        var logs = new CapturedLogs();
+
+        using var host = Build(
+            Settings(("TypedKafka:Consumers:ticks:Topics:0", "no-such-topic:earliest")),
+            b => b.AddConsumer<Tick, TickHandler>("ticks"),
+            _recorder,
+            logs);
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        await host.StartAsync();
+        await host.WaitForShutdownAsync();
+
+        var entry = (await health.CheckHealthAsync()).Entries["typedkafka:ticks"];
+        Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+        Assert.Contains("no-such-topic", entry.Description, StringComparison.Ordinal);
+        Assert.Contains(logs.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Critical && l.Text.Contains("no-such-topic", StringComparison.Ordinal));
+        Assert.Equal(0, _recorder.Calls);
+    }
 }

@@ -91,27 +91,35 @@ public sealed class TelemetryTests : IDisposable
         _recorder.FailFirstCalls = int.MaxValue;
         _recorder.FailureMessage = $"could not log in with {Password}";
 
-        using var host = Build(
-            new()
-            {
-                ["TypedKafka:BootstrapServers"] = _cluster.BootstrapServers,
-                ["TypedKafka:Kafka:sasl.username"] = "alice",
-                ["TypedKafka:Kafka:sasl.password"] = Password,
-                ["TypedKafka:Consumers:ticks:Topics:0"] = "ticks:earliest",
-                ["TypedKafka:Consumers:ticks:Kafka:ssl.key.password"] = Password + "-key",
-                ["TypedKafka:Consumers:missing:Topics:0"] = "no-such-topic:earliest",
-            },
-            b => b.AddConsumer<Tick, TickHandler>("ticks").AddConsumer<RawHandler>("missing"),
-            _recorder,
-            logs);
-        await host.StartAsync();
-        await host.WaitForShutdownAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["TypedKafka:BootstrapServers"] = _cluster.BootstrapServers,
+            ["TypedKafka:Kafka:sasl.username"] = "alice",
+            ["TypedKafka:Kafka:sasl.password"] = Password,
+            ["TypedKafka:Consumers:ticks:Topics:0"] = "ticks:earliest",
+            ["TypedKafka:Consumers:ticks:Kafka:ssl.key.password"] = Password + "-key",
+            ["TypedKafka:Consumers:missing:Topics:0"] = "no-such-topic:earliest",
+        };
+
+        // One run fails in the handler, one when connecting: both log their settings and an error.
+        using (var failingHandler = Build(settings, b => b.AddConsumer<Tick, TickHandler>("ticks"), _recorder, logs))
+        {
+            await failingHandler.StartAsync();
+            await failingHandler.WaitForShutdownAsync();
+        }
+
+        using (var failingStart = Build(settings, b => b.AddConsumer<RawHandler>("missing"), _recorder, logs))
+        {
+            await failingStart.StartAsync();
+            await failingStart.WaitForShutdownAsync();
+        }
 
         var all = logs.All;
         Assert.Contains("sasl.password=***", all, StringComparison.Ordinal);
         Assert.Contains("ssl.key.password=***", all, StringComparison.Ordinal);
         Assert.Contains("sasl.username=alice", all, StringComparison.Ordinal);
         Assert.Contains("could not log in with ***", all, StringComparison.Ordinal);
+        Assert.Contains("no-such-topic", all, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, all, StringComparison.Ordinal);
     }
 }
