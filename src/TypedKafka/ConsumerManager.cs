@@ -78,7 +78,10 @@ public sealed class ConsumerManager : IDisposable
 
     /// <summary>
     /// Consumes for up to <paramref name="timeoutMs"/> and returns what can be released in order,
-    /// at most the batch size; never null, possibly empty. Dispose the batch when done with it.
+    /// at most the batch size; never null, possibly empty. During replay it keeps consuming, within
+    /// the timeout, until a batch's worth has come in (history is there to be read, and full batches
+    /// cost less per message); once replay is over it returns as soon as something can be released.
+    /// Dispose the batch when done with it.
     /// </summary>
     public RecordBatch Poll(int timeoutMs)
     {
