@@ -1,0 +1,32 @@
+using ParquetSharp;
+using ParquetSharp.Arrow;
+
+namespace TypedKafka.Windows;
+
+/// <summary>
+/// Parquet files of closed windows, through ParquetSharp's Arrow API, named and written
+/// atomically as <see cref="WindowFiles"/> describes (<c>2026-11-24T08-00-00Z.parquet</c>).
+/// The Arrow schema is stored in the file, so reading it back gives the same column types.
+/// </summary>
+public static class ParquetWindowFiles
+{
+    /// <summary>Writes <paramref name="window"/> as a Parquet file in <paramref name="directory"/>; returns its path.</summary>
+    public static string Write(ClosedWindow window, string directory) => Write(window, directory, beforeRename: null);
+
+    internal static string Write(ClosedWindow window, string directory, Action? beforeRename)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        return WindowFiles.WriteAtomically(directory, WindowFiles.FileName(window, ".parquet"), stream =>
+        {
+            using var properties = new WriterPropertiesBuilder().Compression(Compression.Snappy).Build();
+            using var arrowProperties = new ArrowWriterPropertiesBuilder().StoreSchema().Build();
+            using var writer = new FileWriter(stream, window.Schema, properties, arrowProperties, leaveOpen: true);
+            foreach (var batch in window.Batches)
+            {
+                writer.WriteRecordBatch(batch);
+            }
+
+            writer.Close();
+        }, beforeRename);
+    }
+}

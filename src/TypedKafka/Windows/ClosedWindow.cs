@@ -1,0 +1,82 @@
+using Apache.Arrow;
+
+namespace TypedKafka.Windows;
+
+/// <summary>
+/// A window handed over by a <see cref="WindowAssembler"/>: its bounds and its rows, in release
+/// order, as one or more record batches (often zero-copy slices of the released batches).
+/// The window owns its batches: dispose the window, not the batches.
+/// </summary>
+public sealed class ClosedWindow : IDisposable
+{
+    private readonly List<SharedBatch> _owners;
+    private bool _disposed;
+
+    internal ClosedWindow(long startMs, long endMs, Schema schema, List<RecordBatch> batches, List<SharedBatch> owners, long lateRows)
+    {
+        StartMs = startMs;
+        EndMs = endMs;
+        Schema = schema;
+        Batches = batches;
+        _owners = owners;
+        LateRows = lateRows;
+        RowCount = batches.Sum(b => (long)b.Length);
+    }
+
+    /// <summary>Inclusive start, Unix ms.</summary>
+    public long StartMs { get; }
+
+    /// <summary>Exclusive end, Unix ms.</summary>
+    public long EndMs { get; }
+
+    /// <summary>Inclusive start.</summary>
+    public DateTimeOffset Start => DateTimeOffset.FromUnixTimeMilliseconds(StartMs);
+
+    /// <summary>Exclusive end.</summary>
+    public DateTimeOffset End => DateTimeOffset.FromUnixTimeMilliseconds(EndMs);
+
+    /// <summary>Schema of the batches (<see cref="Schemas.Message"/> for a window that never saw a batch).</summary>
+    public Schema Schema { get; }
+
+    /// <summary>The rows, in release order; none for an empty window. Owned by the window.</summary>
+    public IReadOnlyList<RecordBatch> Batches { get; }
+
+    /// <summary>Number of rows over all batches.</summary>
+    public long RowCount { get; }
+
+    /// <summary>Rows that arrived after the window they belong to was handed over and were put in this one.</summary>
+    public long LateRows { get; }
+
+    /// <summary>Releases the batches' memory once no other window shares it.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (var owner in _owners)
+        {
+            owner.Release();
+        }
+    }
+}
+
+/// <summary>A released batch shared by the windows holding slices of it; disposed with the last.</summary>
+internal sealed class SharedBatch(RecordBatch batch)
+{
+    private int _references = 1;
+
+    public RecordBatch Batch { get; } = batch;
+
+    public void AddReference() => Interlocked.Increment(ref _references);
+
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0)
+        {
+            Batch.Dispose();
+        }
+    }
+}

@@ -1,0 +1,241 @@
+using Apache.Arrow;
+
+namespace TypedKafka.Windows;
+
+/// <summary>
+/// Cuts released, timestamp-ordered record batches into tumbling event-time windows and hands
+/// over each window once it is closed:
+/// <list type="bullet">
+/// <item>when a row of a later window is added (during replay, batches come in timestamp order);</item>
+/// <item>when the release watermark reaches the window's end (no later row can belong to it);</item>
+/// <item>in live mode, when wall-clock time reaches the window's end plus the grace;</item>
+/// <item>on <see cref="Complete"/>, at the end of the input.</item>
+/// </list>
+/// A row whose timestamp is <c>t</c> belongs to the window <c>[start, end)</c> with
+/// <c>start &lt;= t &lt; end</c>: a row at a window's end opens the next one. Live messages are
+/// only merged within a poll, so a row can arrive after its window was handed over; see
+/// <see cref="TumblingWindowOptions.LatePolicy"/>. Not thread-safe.
+/// </summary>
+public sealed class WindowAssembler : IDisposable
+{
+    private readonly TumblingWindowOptions _options;
+    private readonly long _length;
+    private readonly long _origin;
+    private readonly long _grace;
+    private readonly List<RecordBatch> _openBatches = [];
+    private readonly List<SharedBatch> _openOwners = [];
+    private Schema? _schema;
+    private long? _openStart;
+    private long? _closedUpTo;
+    private long _openLateRows;
+    private bool _disposed;
+
+    /// <summary>An assembler of windows as <paramref name="options"/> describe.</summary>
+    public WindowAssembler(TumblingWindowOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Length < TimeSpan.FromMilliseconds(1) || options.Length.Ticks % TimeSpan.TicksPerMillisecond != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Length, "The window length must be a whole number of milliseconds, at least one.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Grace, TimeSpan.Zero, nameof(options));
+        _options = options;
+        _length = (long)options.Length.TotalMilliseconds;
+        _origin = options.Origin.ToUnixTimeMilliseconds();
+        _grace = (long)options.Grace.TotalMilliseconds;
+    }
+
+    /// <summary>Rows put in a later window than their own because theirs was already handed over.</summary>
+    public long LateMessageCount { get; private set; }
+
+    /// <summary>Start (Unix ms) of the window collecting rows, if any.</summary>
+    public long? OpenWindowStartMs => _openStart;
+
+    /// <summary>The window start (Unix ms) of a timestamp.</summary>
+    public long WindowStartOf(long timestampMs) => _origin + (FloorDiv(timestampMs - _origin, _length) * _length);
+
+    /// <summary>
+    /// Adds a released batch (of <see cref="Schemas.Message"/> or any schema with a
+    /// <c>timestamp</c> column of Unix ms) and returns the windows closed by it, by
+    /// <paramref name="releaseWatermark"/> (e.g. <see cref="ConsumerManager.PrimingWatermark"/>)
+    /// and, when <paramref name="isLive"/>, by the clock. Takes ownership of
+    /// <paramref name="released"/>: do not dispose it; dispose the returned windows.
+    /// </summary>
+    public IReadOnlyList<ClosedWindow> Add(RecordBatch released, long? releaseWatermark, bool isLive)
+    {
+        ArgumentNullException.ThrowIfNull(released);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var closed = new List<ClosedWindow>();
+        try
+        {
+            AddRows(released, closed);
+            Advance(releaseWatermark, isLive, closed);
+            return closed;
+        }
+        catch
+        {
+            foreach (var window in closed)
+            {
+                window.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Returns the windows closed by the watermark or, when live, by the clock, without new rows.</summary>
+    public IReadOnlyList<ClosedWindow> Advance(long? releaseWatermark, bool isLive)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var closed = new List<ClosedWindow>();
+        Advance(releaseWatermark, isLive, closed);
+        return closed;
+    }
+
+    /// <summary>End of input: hands over the open window, if any.</summary>
+    public IReadOnlyList<ClosedWindow> Complete()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var closed = new List<ClosedWindow>();
+        if (_openStart is { } start)
+        {
+            CloseBefore(start + _length, closed);
+        }
+
+        return closed;
+    }
+
+    /// <summary>Releases the rows of the window still open.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (var owner in _openOwners)
+        {
+            owner.Release();
+        }
+
+        _openOwners.Clear();
+        _openBatches.Clear();
+    }
+
+    private static long FloorDiv(long a, long b) => (a / b) - ((a % b != 0 && (a < 0) != (b < 0)) ? 1 : 0);
+
+    private void Advance(long? releaseWatermark, bool isLive, List<ClosedWindow> closed)
+    {
+        if (releaseWatermark is { } watermark)
+        {
+            CloseBefore(watermark, closed);
+        }
+
+        if (isLive)
+        {
+            CloseBefore(_options.Clock.GetUtcNow().ToUnixTimeMilliseconds() - _grace, closed);
+        }
+    }
+
+    private void AddRows(RecordBatch batch, List<ClosedWindow> closed)
+    {
+        var owner = new SharedBatch(batch);
+        try
+        {
+            if (batch.Length == 0)
+            {
+                return;
+            }
+
+            _schema ??= batch.Schema;
+            var timestamps = TimestampsOf(batch);
+            var runStart = 0;
+            long runWindow = 0;
+            var runLate = 0L;
+            for (var i = 0; i < batch.Length; i++)
+            {
+                var own = WindowStartOf(timestamps[i]);
+                var floor = _openStart ?? _closedUpTo;
+                var late = floor is { } f && own < f;
+                var target = late ? floor!.Value : own;
+                if (i > runStart && target != runWindow)
+                {
+                    Append(owner, batch, runStart, i - runStart, runLate);
+                    runStart = i;
+                    runLate = 0;
+                }
+
+                if (late && _options.LatePolicy == LateMessagePolicy.Throw)
+                {
+                    throw new InvalidOperationException(
+                        $"A message at {DateTimeOffset.FromUnixTimeMilliseconds(timestamps[i]):O} belongs to a window already handed over.");
+                }
+
+                if (_openStart is { } open && target > open)
+                {
+                    CloseBefore(target, closed);
+                }
+
+                _openStart ??= target;
+                runWindow = target;
+                if (late)
+                {
+                    runLate++;
+                    LateMessageCount++;
+                }
+            }
+
+            Append(owner, batch, runStart, batch.Length - runStart, runLate);
+        }
+        finally
+        {
+            owner.Release();
+        }
+    }
+
+    private void Append(SharedBatch owner, RecordBatch batch, int offset, int length, long lateRows)
+    {
+        owner.AddReference();
+        _openOwners.Add(owner);
+        _openBatches.Add(offset == 0 && length == batch.Length ? batch : batch.Slice(offset, length));
+        _openLateRows += lateRows;
+    }
+
+    /// <summary>Hands over every window ending at or before <paramref name="endMs"/>.</summary>
+    private void CloseBefore(long endMs, List<ClosedWindow> closed)
+    {
+        if (_openStart is { } open && open + _length <= endMs)
+        {
+            closed.Add(new ClosedWindow(open, open + _length, _schema ?? Schemas.Message, [.. _openBatches], [.. _openOwners], _openLateRows));
+            _openBatches.Clear();
+            _openOwners.Clear();
+            _openLateRows = 0;
+            _openStart = null;
+            _closedUpTo = open + _length;
+        }
+
+        if (_options.EmitEmptyWindows && _openStart is null && _closedUpTo is { } from)
+        {
+            while (from + _length <= endMs)
+            {
+                closed.Add(new ClosedWindow(from, from + _length, _schema ?? Schemas.Message, [], [], 0));
+                from += _length;
+            }
+
+            _closedUpTo = from;
+        }
+    }
+
+    private static ReadOnlySpan<long> TimestampsOf(RecordBatch batch)
+    {
+        var column = batch.Column("timestamp") ?? throw new ArgumentException("The batch has no timestamp column.", nameof(batch));
+        return column switch
+        {
+            TimestampArray { NullCount: 0 } t => t.Values,
+            Int64Array { NullCount: 0 } l => l.Values,
+            _ => throw new ArgumentException("The timestamp column must be a timestamp or int64 column of Unix ms without nulls.", nameof(batch)),
+        };
+    }
+}

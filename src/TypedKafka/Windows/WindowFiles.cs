@@ -1,0 +1,73 @@
+using System.Globalization;
+using Apache.Arrow.Ipc;
+
+namespace TypedKafka.Windows;
+
+/// <summary>
+/// One file per closed window, named by the window's start in UTC (<c>2026-11-24T08-00-00Z.arrow</c>;
+/// milliseconds are added when the start has some). Each file is written under a hidden temporary
+/// name in the same folder (<c>.NAME.GUID.tmp</c>), flushed to disk and renamed over the final
+/// name, so a reader never sees a partial file, and writing the same window again replaces the
+/// file with the same rows.
+/// </summary>
+public static class WindowFiles
+{
+    /// <summary>The file name of <paramref name="window"/> with <paramref name="extension"/> (e.g. <c>.parquet</c>).</summary>
+    public static string FileName(ClosedWindow window, string extension)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(extension);
+        var start = window.Start.UtcDateTime;
+        var format = start.Millisecond == 0 ? "yyyy-MM-dd'T'HH-mm-ss'Z'" : "yyyy-MM-dd'T'HH-mm-ss'.'fff'Z'";
+        return start.ToString(format, CultureInfo.InvariantCulture) + extension;
+    }
+
+    /// <summary>Writes <paramref name="window"/> as an Arrow IPC file in <paramref name="directory"/>; returns its path.</summary>
+    public static string WriteArrow(ClosedWindow window, string directory) => WriteArrow(window, directory, beforeRename: null);
+
+    internal static string WriteArrow(ClosedWindow window, string directory, Action? beforeRename)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        return WriteAtomically(directory, FileName(window, ".arrow"), stream =>
+        {
+            using var writer = new ArrowFileWriter(stream, window.Schema, leaveOpen: true);
+            writer.WriteStart();
+            foreach (var batch in window.Batches)
+            {
+                writer.WriteRecordBatch(batch);
+            }
+
+            writer.WriteEnd();
+        }, beforeRename);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> on a temporary file next to the final one, flushes it to disk
+    /// and renames it over the final name. On failure the temporary file is deleted (after a crash
+    /// it stays, hidden and with a name no reader of final names matches).
+    /// </summary>
+    internal static string WriteAtomically(string directory, string fileName, Action<FileStream> write, Action? beforeRename)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        Directory.CreateDirectory(directory);
+        var path = Path.GetFullPath(Path.Combine(directory, fileName));
+        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{fileName}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+
+            beforeRename?.Invoke();
+            File.Move(temporary, path, overwrite: true);
+            return path;
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,198 @@
+using TypedKafka.Windows;
+
+namespace TypedKafka.Windows.Tests;
+
+public class WindowAssemblerTests
+{
+    private const long Minute = 60_000;
+
+    private static WindowAssembler Assembler(ManualClock? clock = null, bool emitEmpty = false, LateMessagePolicy late = LateMessagePolicy.NextOpenWindow) =>
+        new(new TumblingWindowOptions(TimeSpan.FromMinutes(1))
+        {
+            Grace = TimeSpan.FromSeconds(5),
+            EmitEmptyWindows = emitEmpty,
+            LatePolicy = late,
+            Clock = clock ?? new ManualClock(0),
+        });
+
+    private static void DisposeAll(IEnumerable<ClosedWindow> windows)
+    {
+        foreach (var window in windows)
+        {
+            window.Dispose();
+        }
+    }
+
+    [Fact]
+    public void A_message_at_a_windows_end_opens_the_next_window()
+    {
+        using var assembler = Assembler();
+        var closed = assembler.Add(Batches.Of(0, Minute - 1, Minute, (2 * Minute) - 1, 2 * Minute), releaseWatermark: null, isLive: false);
+
+        Assert.Equal([(0L, Minute), (Minute, 2 * Minute)], closed.Select(w => (w.StartMs, w.EndMs)));
+        Assert.Equal([0L, Minute - 1], Batches.Timestamps(closed[0]));
+        Assert.Equal([Minute, (2 * Minute) - 1], Batches.Timestamps(closed[1]));
+        Assert.Equal(2 * Minute, assembler.OpenWindowStartMs);
+
+        var last = assembler.Complete();
+        Assert.Equal([2 * Minute], Batches.Timestamps(Assert.Single(last)));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(2 * Minute), last[0].Start);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(3 * Minute), last[0].End);
+        DisposeAll(closed.Concat(last));
+    }
+
+    [Fact]
+    public void Windows_align_to_the_origin_and_negative_timestamps_floor()
+    {
+        using var assembler = new WindowAssembler(new TumblingWindowOptions(TimeSpan.FromMinutes(1)) { Origin = DateTimeOffset.FromUnixTimeMilliseconds(10_000) });
+        Assert.Equal(10_000, assembler.WindowStartOf(10_000));
+        Assert.Equal(10_000, assembler.WindowStartOf(69_999));
+        Assert.Equal(70_000, assembler.WindowStartOf(70_000));
+        Assert.Equal(-50_000, assembler.WindowStartOf(9_999));
+        using var epoch = Assembler();
+        Assert.Equal(-Minute, epoch.WindowStartOf(-1));
+    }
+
+    [Fact]
+    public void The_release_watermark_closes_a_window_once_it_reaches_the_end()
+    {
+        using var assembler = Assembler();
+        Assert.Empty(assembler.Add(Batches.Of(1_000, 2_000), releaseWatermark: 2_000, isLive: false));
+        Assert.Empty(assembler.Advance(Minute - 1, isLive: false));
+
+        var closed = assembler.Advance(Minute, isLive: false);
+
+        Assert.Equal([1_000L, 2_000], Batches.Timestamps(Assert.Single(closed)));
+        Assert.Null(assembler.OpenWindowStartMs);
+        DisposeAll(closed);
+    }
+
+    [Fact]
+    public void Empty_windows_are_skipped_by_default()
+    {
+        using var assembler = Assembler();
+        var closed = assembler.Add(Batches.Of(0, (3 * Minute) + 5), null, false).Concat(assembler.Advance(10 * Minute, false)).ToList();
+
+        Assert.Equal([0L, 3 * Minute], closed.Select(w => w.StartMs));
+        Assert.All(closed, w => Assert.Equal(1, w.RowCount));
+        DisposeAll(closed);
+    }
+
+    [Fact]
+    public void Empty_windows_are_emitted_by_option_between_windows_and_up_to_the_watermark_never_before_the_first()
+    {
+        using var assembler = Assembler(emitEmpty: true);
+        Assert.Empty(assembler.Advance(5 * Minute, false));
+        var closed = assembler.Add(Batches.Of((5 * Minute) + 1, (8 * Minute) + 5), null, false).Concat(assembler.Advance(11 * Minute, false)).ToList();
+
+        Assert.Equal([5 * Minute, 6 * Minute, 7 * Minute, 8 * Minute, 9 * Minute, 10 * Minute], closed.Select(w => w.StartMs));
+        Assert.Equal([1L, 0, 0, 1, 0, 0], closed.Select(w => w.RowCount));
+        Assert.All(closed.Where(w => w.RowCount == 0), w => Assert.Same(Schemas.Message, w.Schema));
+        DisposeAll(closed);
+    }
+
+    [Fact]
+    public void In_live_mode_without_traffic_the_clock_closes_a_window_after_its_end_plus_grace()
+    {
+        var clock = new ManualClock(30_000);
+        using var assembler = Assembler(clock);
+        Assert.Empty(assembler.Add(Batches.Of(10_000), releaseWatermark: null, isLive: true));
+
+        clock.NowMs = Minute + 4_999;
+        Assert.Empty(assembler.Advance(null, isLive: true));
+        Assert.Empty(assembler.Advance(null, isLive: false));
+
+        clock.NowMs = Minute + 5_000;
+        Assert.Empty(assembler.Advance(null, isLive: false));
+        var closed = assembler.Advance(null, isLive: true);
+
+        Assert.Equal([10_000L], Batches.Timestamps(Assert.Single(closed)));
+        DisposeAll(closed);
+    }
+
+    [Fact]
+    public void A_window_spanning_the_replay_to_live_switch_holds_rows_from_both()
+    {
+        var clock = new ManualClock(50_000);
+        using var assembler = Assembler(clock);
+        Assert.Empty(assembler.Add(Batches.Of(10_000, 20_000), releaseWatermark: 25_000, isLive: false));
+        Assert.Empty(assembler.Add(Batches.Of(40_000), releaseWatermark: null, isLive: true));
+
+        clock.NowMs = 66_000;
+        var closed = assembler.Add(Batches.Of(), releaseWatermark: null, isLive: true);
+
+        var window = Assert.Single(closed);
+        Assert.Equal([10_000L, 20_000, 40_000], Batches.Timestamps(window));
+        Assert.Equal(2, window.Batches.Count);
+        Assert.Equal(0, window.LateRows);
+        DisposeAll(closed);
+    }
+
+    [Fact]
+    public void A_late_live_message_goes_to_the_next_open_window_and_is_counted()
+    {
+        var clock = new ManualClock(Minute + 5_000);
+        using var assembler = Assembler(clock);
+        var first = assembler.Add(Batches.Of(10_000), null, isLive: true);
+        Assert.Single(first);
+
+        // A poll merged only what it received: the 30 s message was late for the window handed over.
+        Assert.Empty(assembler.Add(Batches.Of(30_000, 70_000), null, isLive: true));
+        clock.NowMs = (2 * Minute) + 5_000;
+        var second = assembler.Advance(null, isLive: true);
+
+        var window = Assert.Single(second);
+        Assert.Equal(Minute, window.StartMs);
+        Assert.Equal([30_000L, 70_000], Batches.Timestamps(window));
+        Assert.Equal(1, window.LateRows);
+        Assert.Equal(1, assembler.LateMessageCount);
+        DisposeAll(first.Concat(second));
+    }
+
+    [Fact]
+    public void A_late_message_goes_to_the_open_window_when_one_is_open()
+    {
+        using var assembler = Assembler();
+        var closed = assembler.Add(Batches.Of(10_000, 70_000), null, false).ToList();
+        closed.AddRange(assembler.Add(Batches.Of(20_000, 80_000), null, true));
+        closed.AddRange(assembler.Complete());
+
+        Assert.Equal([0L, Minute], closed.Select(w => w.StartMs));
+        Assert.Equal([70_000L, 20_000, 80_000], Batches.Timestamps(closed[1]));
+        Assert.Equal(1, closed[1].LateRows);
+        DisposeAll(closed);
+    }
+
+    [Fact]
+    public void The_throw_policy_refuses_a_late_message()
+    {
+        var clock = new ManualClock(Minute + 5_000);
+        using var assembler = Assembler(clock, late: LateMessagePolicy.Throw);
+        DisposeAll(assembler.Add(Batches.Of(10_000), null, isLive: true));
+
+        Assert.Throws<InvalidOperationException>(() => assembler.Add(Batches.Of(30_000), null, isLive: true));
+    }
+
+    [Fact]
+    public void Slices_share_the_released_batch_and_stay_readable_until_their_own_window_is_disposed()
+    {
+        using var assembler = Assembler();
+        var released = Batches.Of(1, 2, Minute + 1, Minute + 2);
+        var expected = Batches.Rows([released]);
+        var closed = assembler.Add(released, null, false).Concat(assembler.Complete()).ToList();
+
+        Assert.Equal(2, closed.Count);
+        Assert.Equal(2, closed[0].Batches[0].Length);
+        Assert.Equal(expected[..2], Batches.Rows(closed[0].Batches));
+        closed[0].Dispose();
+        Assert.Equal(expected[2..], Batches.Rows(closed[1].Batches));
+        closed[1].Dispose();
+    }
+
+    [Fact]
+    public void Rejects_lengths_that_are_not_whole_milliseconds()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WindowAssembler(new TumblingWindowOptions(TimeSpan.Zero)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WindowAssembler(new TumblingWindowOptions(TimeSpan.FromTicks(15_000))));
+    }
+}
