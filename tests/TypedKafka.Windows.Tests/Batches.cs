@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
@@ -35,6 +36,31 @@ internal static class Batches
             timestamps.Length);
     }
 
+    /// <summary>The inverse of <see cref="Rows"/>.</summary>
+    public static RecordBatch FromRows(IReadOnlyList<string> rows)
+    {
+        var keys = new BinaryArray.Builder();
+        var values = new BinaryArray.Builder();
+        var topics = new StringArray.Builder();
+        var partitions = new Int32Array.Builder();
+        var offsets = new Int64Array.Builder();
+        var stamps = new TimestampArray.Builder(Schemas.UtcMilliseconds);
+        foreach (var row in rows)
+        {
+            var f = row.Split('|');
+            keys.Append(Encoding.UTF8.GetBytes(f[0]));
+            values.Append(Encoding.UTF8.GetBytes(f[1]));
+            topics.Append(f[2]);
+            partitions.Append(int.Parse(f[3], CultureInfo.InvariantCulture));
+            offsets.Append(long.Parse(f[4], CultureInfo.InvariantCulture));
+            stamps.Append(DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(f[5], CultureInfo.InvariantCulture)));
+        }
+
+        return new RecordBatch(Schemas.Message,
+            [keys.Build(), values.Build(), topics.Build(), partitions.Build(), offsets.Build(), stamps.Build()],
+            rows.Count);
+    }
+
     public static List<string> Rows(IEnumerable<RecordBatch> batches)
     {
         var rows = new List<string>();
@@ -51,7 +77,7 @@ internal static class Batches
                 rows.Add(string.Join('|',
                     keys.IsNull(i) ? "null" : Encoding.UTF8.GetString(keys.GetBytes(i)),
                     values.IsNull(i) ? "null" : Encoding.UTF8.GetString(values.GetBytes(i)),
-                    topics.GetString(i), partitions.GetValue(i), offsets.GetValue(i), stamps.GetValue(i)));
+                    topics.GetString(i), partitions.GetValue(i), offsets.GetValue(i), stamps.GetTimestamp(i)!.Value.ToUnixTimeMilliseconds()));
             }
         }
 
