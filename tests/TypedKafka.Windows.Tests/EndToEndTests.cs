@@ -56,4 +56,52 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 150).Select(i => Start + (i * 1000L)), timestamps);
         Assert.Equal(0, assembler.LateMessageCount);
     }
+
+    [Fact]
+    public void A_window_spanning_the_switch_from_replay_to_live_closes_by_the_clock_with_rows_from_both()
+    {
+        using var cluster = new LocalKafkaCluster();
+        cluster.CreateTopic("clicks", partitions: 2);
+        cluster.Produce("clicks", Enumerable.Range(0, 10).Select(i =>
+            LocalMessage.FromStrings(i % 2, Start + (i * 1000), "k", $"replay-{i}")));
+
+        using var manager = new ConsumerManager(
+            new Dictionary<string, string> { ["bootstrap.servers"] = cluster.BootstrapServers },
+            [SourceTopic.FromEarliest("clicks")]);
+        var clock = new ManualClock(Start + 30_000);
+        using var assembler = new WindowAssembler(new TumblingWindowOptions(TimeSpan.FromMinutes(1)) { Grace = TimeSpan.FromSeconds(5), Clock = clock });
+
+        var rows = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!manager.IsLive && DateTime.UtcNow < deadline)
+        {
+            var batch = manager.Poll(timeoutMs: 500);
+            rows += batch.Length;
+            Assert.Empty(assembler.Add(batch, manager.PrimingWatermark, manager.IsLive));
+        }
+
+        Assert.True(manager.IsLive);
+        Assert.Equal(10, rows);
+        cluster.Produce("clicks", Enumerable.Range(20, 5).Select(i =>
+            LocalMessage.FromStrings(i % 2, Start + (i * 1000), "k", $"live-{i}")));
+        while (rows < 15 && DateTime.UtcNow < deadline)
+        {
+            var batch = manager.Poll(timeoutMs: 500);
+            rows += batch.Length;
+            Assert.Empty(assembler.Add(batch, manager.PrimingWatermark, manager.IsLive));
+        }
+
+        Assert.Equal(15, rows);
+        clock.NowMs = Start + 64_999;
+        Assert.Empty(assembler.Advance(manager.PrimingWatermark, manager.IsLive));
+        clock.NowMs = Start + 65_000;
+        using var window = Assert.Single(assembler.Advance(manager.PrimingWatermark, manager.IsLive));
+
+        Assert.Equal(Start, window.StartMs);
+        Assert.Equal(15, window.RowCount);
+        Assert.Equal(
+            Enumerable.Range(0, 10).Select(i => $"replay-{i}").Concat(Enumerable.Range(20, 5).Select(i => $"live-{i}")).Order(),
+            Batches.Rows(window.Batches).Select(r => r.Split('|')[1]).Order());
+        Assert.Equal(0, window.LateRows);
+    }
 }
