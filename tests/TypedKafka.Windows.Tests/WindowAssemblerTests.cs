@@ -174,6 +174,23 @@ public class WindowAssemblerTests
     }
 
     [Fact]
+    public void The_throw_policy_refuses_the_whole_batch_and_keeps_the_open_window_as_it_was()
+    {
+        using var assembler = Assembler(late: LateMessagePolicy.Throw);
+        var first = assembler.Add(Batches.Of(10_000, 70_000), null, false);
+        Assert.Single(first);
+
+        Assert.Throws<InvalidOperationException>(() => assembler.Add(Batches.Of(130_000, 20_000), null, true));
+        Assert.Equal(Minute, assembler.OpenWindowStartMs);
+        Assert.Throws<InvalidOperationException>(() => assembler.Add(Batches.Of(80_000, 20_000), null, true));
+
+        var last = assembler.Complete();
+        Assert.Equal([70_000L], Batches.Timestamps(Assert.Single(last)));
+        Assert.Equal(0, assembler.LateMessageCount);
+        DisposeAll(first.Concat(last));
+    }
+
+    [Fact]
     public void Slices_share_the_released_batch_and_stay_readable_until_their_own_window_is_disposed()
     {
         using var assembler = Assembler();

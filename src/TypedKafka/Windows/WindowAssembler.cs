@@ -149,8 +149,13 @@ public sealed class WindowAssembler : IDisposable
                 return;
             }
 
-            _schema ??= batch.Schema;
             var timestamps = TimestampsOf(batch);
+            if (_options.LatePolicy == LateMessagePolicy.Throw)
+            {
+                ThrowIfLate(timestamps);
+            }
+
+            _schema ??= batch.Schema;
             var runStart = 0;
             long runWindow = 0;
             var runLate = 0L;
@@ -165,12 +170,6 @@ public sealed class WindowAssembler : IDisposable
                     Append(owner, batch, runStart, i - runStart, runLate);
                     runStart = i;
                     runLate = 0;
-                }
-
-                if (late && _options.LatePolicy == LateMessagePolicy.Throw)
-                {
-                    throw new InvalidOperationException(
-                        $"A message at {DateTimeOffset.FromUnixTimeMilliseconds(timestamps[i]):O} belongs to a window already handed over.");
                 }
 
                 if (_openStart is { } open && target > open)
@@ -192,6 +191,23 @@ public sealed class WindowAssembler : IDisposable
         finally
         {
             owner.Release();
+        }
+    }
+
+    /// <summary>Refuses a batch with a late row before any of it is taken in.</summary>
+    private void ThrowIfLate(ReadOnlySpan<long> timestamps)
+    {
+        var floor = _openStart ?? _closedUpTo;
+        foreach (var timestamp in timestamps)
+        {
+            var own = WindowStartOf(timestamp);
+            if (floor is { } f && own < f)
+            {
+                throw new InvalidOperationException(
+                    $"A message at {DateTimeOffset.FromUnixTimeMilliseconds(timestamp):O} belongs to a window already handed over; the batch was not taken in.");
+            }
+
+            floor = Math.Max(floor ?? own, own);
         }
     }
 
