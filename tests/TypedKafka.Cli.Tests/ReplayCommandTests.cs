@@ -98,6 +98,37 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Micro_batch_mode_writes_one_file_per_event_time_window()
+    {
+        var folder = Path.Combine(_folder, "windows");
+        var exit = await Run(CancellationToken.None, "replay", "--bootstrap-servers", _cluster.BootstrapServers, "--topic", "clicks:earliest", "--window", "1s", "--out-dir", folder, "--format", "arrow");
+
+        Assert.True(exit == 0, _stderr.ToString());
+        var files = Directory.GetFiles(folder, "*.arrow").Order(StringComparer.Ordinal).ToList();
+        // 300 clicks 7 ms apart from 00:00:00.000: windows starting at 00:00:00, 00:00:01 and 00:00:02.
+        Assert.Equal(["2026-01-01T00-00-00Z.arrow", "2026-01-01T00-00-01Z.arrow", "2026-01-01T00-00-02Z.arrow"], files.Select(Path.GetFileName));
+        var rows = files.Select(ReadArrowFile).ToList();
+        Assert.Equal(300, rows.Sum(r => r.Count));
+        for (var i = 0; i < rows.Count; i++)
+        {
+            Assert.All(rows[i], r => Assert.Equal(Base + (i * 1000), r.Timestamp - ((r.Timestamp - Base) % 1000)));
+        }
+
+        Assert.Contains("wrote 3 window file(s)", _stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Micro_batch_mode_writes_parquet_by_default_and_needs_an_output_folder()
+    {
+        var folder = Path.Combine(_folder, "parquet");
+        Assert.Equal(0, await Run(CancellationToken.None, "replay", "--bootstrap-servers", _cluster.BootstrapServers, "--topic", "views:earliest", "--window", "1m", "--out-dir", folder));
+        Assert.Single(Directory.GetFiles(folder, "*.parquet"));
+
+        Assert.NotEqual(0, await Run(CancellationToken.None, "replay", "--bootstrap-servers", _cluster.BootstrapServers, "--topic", "views:earliest", "--window", "1m"));
+        Assert.Contains("--window and --out-dir go together", _stderr.ToString() + _stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_topic_fails_naming_it()
     {
         var exit = await Run(CancellationToken.None, "replay", "--bootstrap-servers", _cluster.BootstrapServers, "--topic", "nowhere:earliest");

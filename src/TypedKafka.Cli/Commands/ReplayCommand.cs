@@ -5,6 +5,7 @@ using System.Globalization;
 using Confluent.Kafka;
 using Spectre.Console;
 using TypedKafka.Cli.Output;
+using TypedKafka.Windows;
 
 namespace TypedKafka.Cli.Commands;
 
@@ -32,11 +33,26 @@ internal static class ReplayCommand
         var output = new Option<FileInfo?>("--out") { Description = "Write the ordered messages to this Arrow IPC file (FILE.arrow)." };
         var follow = new Option<bool>("--follow") { Description = "Keep reading live messages after the replay until stopped (Ctrl+C)." };
         var settings = new Option<string[]>("--config") { Description = "A librdkafka consumer setting, KEY=VALUE (repeatable), e.g. group.id=reports." };
+        var window = new Option<TimeSpan?>("--window")
+        {
+            Description = "Micro-batch mode: cut the ordered stream into event-time windows of this length (30s, 5m, 1h, or milliseconds), one file per window in --out-dir.",
+            CustomParser = ParseWindow,
+        };
+        var outDir = new Option<DirectoryInfo?>("--out-dir") { Description = "With --window: the folder for the window files, each named by its start." };
+        var format = new Option<string>("--format") { Description = "With --window: the window files' format.", DefaultValueFactory = _ => "parquet" };
+        format.AcceptOnlyFromAmong("parquet", "arrow");
 
         var command = new Command("replay", "Replay topics in timestamp order across all partitions, showing progress; exits once every partition is live.")
         {
-            bootstrap, topics, cutoff, batchSize, output, follow, settings,
+            bootstrap, topics, cutoff, batchSize, output, follow, settings, window, outDir, format,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(window) is not null != result.GetValue(outDir) is not null)
+            {
+                result.AddError("--window and --out-dir go together: micro-batch mode needs both.");
+            }
+        });
         command.SetAction(async (parse, cancellation) =>
         {
             var options = new ReplayOptions(
@@ -46,7 +62,10 @@ internal static class ReplayCommand
                 parse.GetValue(batchSize),
                 parse.GetValue(output)?.FullName,
                 parse.GetValue(follow),
-                parse.GetValue(settings) ?? []);
+                parse.GetValue(settings) ?? [],
+                parse.GetValue(window),
+                parse.GetValue(outDir)?.FullName,
+                parse.GetValue(format) ?? "parquet");
             try
             {
                 return await new ReplayRun(options, console, stdout).RunAsync(cancellation);
@@ -71,6 +90,26 @@ internal static class ReplayCommand
             result.AddError($"--topic: {e.Message}");
             return null;
         }
+    }
+
+    private static TimeSpan? ParseWindow(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        var (number, unit) = text.Length > 1 && char.IsLetter(text[^1]) ? (text[..^1], text[^1]) : (text, 'x');
+        if (long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0)
+        {
+            switch (unit)
+            {
+                case 'x': return TimeSpan.FromMilliseconds(value);
+                case 's': return TimeSpan.FromSeconds(value);
+                case 'm': return TimeSpan.FromMinutes(value);
+                case 'h': return TimeSpan.FromHours(value);
+                case 'd': return TimeSpan.FromDays(value);
+            }
+        }
+
+        result.AddError($"--window '{text}': expected a positive length such as 30s, 5m, 1h, 1d or milliseconds.");
+        return null;
     }
 
     private static long? ParseCutoff(ArgumentResult result)
@@ -103,7 +142,10 @@ internal sealed record ReplayOptions(
     int BatchSize,
     string? OutputPath,
     bool Follow,
-    IReadOnlyList<string> Settings)
+    IReadOnlyList<string> Settings,
+    TimeSpan? Window = null,
+    string? WindowDirectory = null,
+    string WindowFormat = "parquet")
 {
     public Dictionary<string, string> ConsumerConfig()
     {
@@ -130,11 +172,20 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
     private readonly Stopwatch _clock = new();
     private long _released;
     private TimeSpan? _liveAfter;
+    private int _windowsWritten;
+    private WindowAssembler? _windows;
 
     public async Task<int> RunAsync(CancellationToken cancellation)
     {
         using var manager = new ConsumerManager(options.ConsumerConfig(), options.Topics, options.CutoffMs, options.BatchSize);
         using var sink = options.OutputPath is null ? null : new ArrowFileSink(options.OutputPath, Schemas.Message);
+        using var windows = options.Window is { } length ? new WindowAssembler(new TumblingWindowOptions(length)) : null;
+        if (windows is not null)
+        {
+            Directory.CreateDirectory(options.WindowDirectory!);
+        }
+
+        _windows = windows;
         _clock.Start();
 
         if (console.Profile.Capabilities.Interactive && console.Profile.Capabilities.Ansi)
@@ -161,6 +212,12 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
         }
 
         sink?.Complete();
+        if (windows is not null)
+        {
+            // The window still open when the command ends is written as it stands.
+            Write(windows.Complete());
+        }
+
         await stdout.WriteLineAsync(Summary(manager, sink));
         return manager.IsLive || options.Follow ? 0 : ReplayCommand.Interrupted;
     }
@@ -169,10 +226,17 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
     {
         while (!cancellation.IsCancellationRequested)
         {
-            using (var batch = manager.Poll(timeoutMs: 250))
+            var batch = manager.Poll(timeoutMs: 250);
+            sink?.Write(batch);
+            _released += batch.Length;
+            if (_windows is not null)
             {
-                sink?.Write(batch);
-                _released += batch.Length;
+                // The assembler owns the batch from here; its windows are written as they close.
+                Write(_windows.Add(batch, manager.PrimingWatermark, manager.IsLive));
+            }
+            else
+            {
+                batch.Dispose();
             }
 
             if (manager.IsLive && _liveAfter is null)
@@ -188,11 +252,30 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
         }
     }
 
+    private void Write(IReadOnlyList<ClosedWindow> closed)
+    {
+        foreach (var window in closed)
+        {
+            using (window)
+            {
+                var path = options.WindowFormat == "arrow"
+                    ? WindowFiles.WriteArrow(window, options.WindowDirectory!)
+                    : ParquetWindowFiles.Write(window, options.WindowDirectory!);
+                _windowsWritten++;
+                if (!console.Profile.Capabilities.Interactive)
+                {
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"window {window.Start:yyyy-MM-ddTHH:mm:ssZ}: {window.RowCount:N0} rows -> {path}"));
+                }
+            }
+        }
+    }
+
     private string Summary(ConsumerManager manager, ArrowFileSink? sink)
     {
         var seconds = Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
         var live = _liveAfter is { } after ? $"live after {after.TotalSeconds:0.0} s" : "not live (stopped during replay)";
-        var written = sink is null ? string.Empty : $"; wrote {options.OutputPath}";
+        var written = (sink is null ? string.Empty : $"; wrote {options.OutputPath}")
+            + (options.Window is null ? string.Empty : $"; wrote {_windowsWritten} window file(s) to {options.WindowDirectory}");
         return string.Create(
             CultureInfo.InvariantCulture,
             $"replayed {_released:N0} messages in {seconds:0.0} s ({_released / seconds:N0}/s); {live}; {manager.HeldMessageCount:N0} held{written}");
