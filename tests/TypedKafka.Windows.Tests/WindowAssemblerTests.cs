@@ -68,6 +68,24 @@ public class WindowAssemblerTests
     }
 
     [Fact]
+    public void After_a_batch_cut_short_by_the_batch_size_the_watermark_closes_only_windows_before_its_last_row()
+    {
+        using var assembler = Assembler();
+
+        // The poll released two rows though the watermark is at 90 s: more rows before it may still be held.
+        Assert.Empty(assembler.Add(Batches.Of(1_000, 2_000), releaseWatermark: 90_000, isLive: false));
+        var closed = assembler.Add(Batches.Of(3_000, Minute + 1_000), releaseWatermark: 90_000, isLive: false).ToList();
+        Assert.Equal([1_000L, 2_000, 3_000], Batches.Timestamps(Assert.Single(closed)));
+        Assert.Equal(WindowCloseReason.LaterRow, closed[0].ClosedBy);
+
+        // A poll that released nothing holds nothing at or before the watermark.
+        closed.AddRange(assembler.Add(Batches.Of(), releaseWatermark: 2 * Minute, isLive: false));
+        Assert.Equal(2, closed.Count);
+        Assert.Equal((Minute, WindowCloseReason.Watermark), (closed[1].StartMs, closed[1].ClosedBy));
+        DisposeAll(closed);
+    }
+
+    [Fact]
     public void Empty_windows_are_skipped_by_default()
     {
         using var assembler = Assembler();
@@ -204,6 +222,33 @@ public class WindowAssemblerTests
         closed[0].Dispose();
         Assert.Equal(expected[2..], Batches.Rows(closed[1].Batches));
         closed[1].Dispose();
+    }
+
+    [Fact]
+    public void Each_window_says_what_closed_it()
+    {
+        var clock = new ManualClock(0);
+        using var assembler = Assembler(clock, emitEmpty: true);
+        var closed = assembler.Add(Batches.Of(1_000, Minute + 1_000), releaseWatermark: null, isLive: false).ToList();
+        closed.AddRange(assembler.Add(Batches.Of((3 * Minute) + 1_000), releaseWatermark: null, isLive: false));
+        closed.AddRange(assembler.Advance(releaseWatermark: 4 * Minute, isLive: false));
+        closed.AddRange(assembler.Add(Batches.Of((4 * Minute) + 1_000), releaseWatermark: null, isLive: true));
+        clock.NowMs = (5 * Minute) + 5_000;
+        closed.AddRange(assembler.Advance(releaseWatermark: null, isLive: true));
+        closed.AddRange(assembler.Add(Batches.Of((5 * Minute) + 1_000), releaseWatermark: null, isLive: true));
+        closed.AddRange(assembler.Complete());
+
+        Assert.Equal(
+            [
+                (0L, WindowCloseReason.LaterRow),
+                (Minute, WindowCloseReason.LaterRow),
+                (2 * Minute, WindowCloseReason.LaterRow), // empty, between two windows with rows
+                (3 * Minute, WindowCloseReason.Watermark),
+                (4 * Minute, WindowCloseReason.Clock),
+                (5 * Minute, WindowCloseReason.Completed),
+            ],
+            closed.Select(w => (w.StartMs, w.ClosedBy)));
+        DisposeAll(closed);
     }
 
     [Fact]

@@ -12,8 +12,9 @@ public sealed class ClosedWindow : IDisposable
     private readonly List<SharedBatch> _owners;
     private bool _disposed;
 
-    internal ClosedWindow(long startMs, long endMs, Schema schema, List<RecordBatch> batches, List<SharedBatch> owners, long lateRows)
+    internal ClosedWindow(long startMs, long endMs, Schema schema, List<RecordBatch> batches, List<SharedBatch> owners, long lateRows, WindowCloseReason closedBy)
     {
+        ClosedBy = closedBy;
         StartMs = startMs;
         EndMs = endMs;
         Schema = schema;
@@ -47,6 +48,12 @@ public sealed class ClosedWindow : IDisposable
     /// <summary>Rows that arrived after the window they belong to was handed over and were put in this one.</summary>
     public long LateRows { get; }
 
+    /// <summary>
+    /// What closed the window. Under <see cref="WindowCloseReason.Completed"/> it may lack rows
+    /// that were not read yet; the others are complete, but for late live rows (see <see cref="LateRows"/>).
+    /// </summary>
+    public WindowCloseReason ClosedBy { get; }
+
     /// <summary>Releases the batches' memory once no other window shares it.</summary>
     public void Dispose()
     {
@@ -61,6 +68,22 @@ public sealed class ClosedWindow : IDisposable
             owner.Release();
         }
     }
+}
+
+/// <summary>What closed a <see cref="ClosedWindow"/>; a window is closed by whichever comes first.</summary>
+public enum WindowCloseReason
+{
+    /// <summary>A row of a later window was added.</summary>
+    LaterRow,
+
+    /// <summary>The release watermark reached the window's end.</summary>
+    Watermark,
+
+    /// <summary>In live mode, wall-clock time reached the window's end plus the grace.</summary>
+    Clock,
+
+    /// <summary><see cref="WindowAssembler.Complete"/>: the input ended, or its reader stopped, while the window was open.</summary>
+    Completed,
 }
 
 /// <summary>A released batch shared by the windows holding slices of it; disposed with the last.</summary>

@@ -58,9 +58,12 @@ public sealed class WindowAssembler : IDisposable
     /// <summary>
     /// Adds a released batch (of <see cref="Schemas.Message"/> or any schema with a
     /// <c>timestamp</c> column of Unix ms) and returns the windows closed by it, by
-    /// <paramref name="releaseWatermark"/> (e.g. <see cref="ConsumerManager.PrimingWatermark"/>)
-    /// and, when <paramref name="isLive"/>, by the clock. Takes ownership of
-    /// <paramref name="released"/>: do not dispose it; dispose the returned windows.
+    /// <paramref name="releaseWatermark"/> (e.g. <see cref="ConsumerManager.PrimingWatermark"/>,
+    /// read after the poll that returned the batch) and, when <paramref name="isLive"/>, by the
+    /// clock. A poll releases at most a batch's worth, so messages at or before the watermark can
+    /// still be held after a non-empty batch: then only windows ending at or before the batch's
+    /// last row are closed by the watermark. Takes ownership of <paramref name="released"/>: do
+    /// not dispose it; dispose the returned windows.
     /// </summary>
     public IReadOnlyList<ClosedWindow> Add(RecordBatch released, long? releaseWatermark, bool isLive)
     {
@@ -69,8 +72,8 @@ public sealed class WindowAssembler : IDisposable
         var closed = new List<ClosedWindow>();
         try
         {
-            AddRows(released, closed);
-            Advance(releaseWatermark, isLive, closed);
+            var lastRow = AddRows(released, closed);
+            Advance(lastRow is { } last && releaseWatermark is { } watermark ? Math.Min(last, watermark) : releaseWatermark, isLive, closed);
             return closed;
         }
         catch
@@ -84,7 +87,11 @@ public sealed class WindowAssembler : IDisposable
         }
     }
 
-    /// <summary>Returns the windows closed by the watermark or, when live, by the clock, without new rows.</summary>
+    /// <summary>
+    /// Returns the windows closed by the watermark or, when live, by the clock, without new rows.
+    /// Give a watermark only when no message at or before it is still held (after a poll that
+    /// released nothing); passing each poll's batch to <see cref="Add"/>, empty or not, does that for you.
+    /// </summary>
     public IReadOnlyList<ClosedWindow> Advance(long? releaseWatermark, bool isLive)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -100,7 +107,7 @@ public sealed class WindowAssembler : IDisposable
         var closed = new List<ClosedWindow>();
         if (_openStart is { } start)
         {
-            CloseBefore(start + _length, closed);
+            CloseBefore(start + _length, WindowCloseReason.Completed, closed);
         }
 
         return closed;
@@ -130,23 +137,24 @@ public sealed class WindowAssembler : IDisposable
     {
         if (releaseWatermark is { } watermark)
         {
-            CloseBefore(watermark, closed);
+            CloseBefore(watermark, WindowCloseReason.Watermark, closed);
         }
 
         if (isLive)
         {
-            CloseBefore(_options.Clock.GetUtcNow().ToUnixTimeMilliseconds() - _grace, closed);
+            CloseBefore(_options.Clock.GetUtcNow().ToUnixTimeMilliseconds() - _grace, WindowCloseReason.Clock, closed);
         }
     }
 
-    private void AddRows(RecordBatch batch, List<ClosedWindow> closed)
+    /// <summary>Takes the batch's rows in; returns the timestamp of its last row, if any.</summary>
+    private long? AddRows(RecordBatch batch, List<ClosedWindow> closed)
     {
         var owner = new SharedBatch(batch);
         try
         {
             if (batch.Length == 0)
             {
-                return;
+                return null;
             }
 
             var timestamps = TimestampsOf(batch);
@@ -174,7 +182,7 @@ public sealed class WindowAssembler : IDisposable
 
                 if (_openStart is { } open && target > open)
                 {
-                    CloseBefore(target, closed);
+                    CloseBefore(target, WindowCloseReason.LaterRow, closed);
                 }
 
                 _openStart ??= target;
@@ -187,6 +195,7 @@ public sealed class WindowAssembler : IDisposable
             }
 
             Append(owner, batch, runStart, batch.Length - runStart, runLate);
+            return timestamps[^1];
         }
         finally
         {
@@ -220,11 +229,11 @@ public sealed class WindowAssembler : IDisposable
     }
 
     /// <summary>Hands over every window ending at or before <paramref name="endMs"/>.</summary>
-    private void CloseBefore(long endMs, List<ClosedWindow> closed)
+    private void CloseBefore(long endMs, WindowCloseReason reason, List<ClosedWindow> closed)
     {
         if (_openStart is { } open && open + _length <= endMs)
         {
-            closed.Add(new ClosedWindow(open, open + _length, _schema ?? Schemas.Message, [.. _openBatches], [.. _openOwners], _openLateRows));
+            closed.Add(new ClosedWindow(open, open + _length, _schema ?? Schemas.Message, [.. _openBatches], [.. _openOwners], _openLateRows, reason));
             _openBatches.Clear();
             _openOwners.Clear();
             _openLateRows = 0;
@@ -236,7 +245,7 @@ public sealed class WindowAssembler : IDisposable
         {
             while (from + _length <= endMs)
             {
-                closed.Add(new ClosedWindow(from, from + _length, _schema ?? Schemas.Message, [], [], 0));
+                closed.Add(new ClosedWindow(from, from + _length, _schema ?? Schemas.Message, [], [], 0, reason));
                 from += _length;
             }
 
