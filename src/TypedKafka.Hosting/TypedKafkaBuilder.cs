@@ -32,7 +32,7 @@ public sealed class TypedKafkaBuilder
     public TypedKafkaBuilder AddConsumer<T, THandler>(string name)
         where T : IArrowMessage<T>
         where THandler : class, IBatchHandler<T> =>
-        Add<THandler>(name, (options, handler) => new TypedSession<T>(options, (IBatchHandler<T>)handler));
+        Add<THandler>(name, windowed: false, (_, options, handler) => new TypedSession<T>(options, (IBatchHandler<T>)handler));
 
     /// <summary>
     /// Adds a consumer of raw <see cref="Schemas.Message"/> batches configured from <c>Consumers:<paramref name="name"/></c>,
@@ -40,9 +40,31 @@ public sealed class TypedKafkaBuilder
     /// </summary>
     public TypedKafkaBuilder AddConsumer<THandler>(string name)
         where THandler : class, IBatchHandler =>
-        Add<THandler>(name, (options, handler) => new RawSession(options, (IBatchHandler)handler));
+        Add<THandler>(name, windowed: false, (_, options, handler) => new RawSession(options, (IBatchHandler)handler));
 
-    private TypedKafkaBuilder Add<THandler>(string name, Func<TypedKafkaConsumerOptions, object, IConsumerSession> open)
+    /// <summary>
+    /// Adds a consumer of <typeparamref name="T"/> messages configured from <c>Consumers:<paramref name="name"/></c>
+    /// that cuts them into tumbling event-time windows (<c>Consumers:<paramref name="name"/>:Window</c>) and hands
+    /// each closed window to <typeparamref name="THandler"/>. With <c>CommitHandled</c>, offsets are committed
+    /// window by window, once the handler has completed. The clock that closes quiet windows is the
+    /// <see cref="TimeProvider"/> registered in the services, if any, else the system clock.
+    /// </summary>
+    public TypedKafkaBuilder AddWindowedConsumer<T, THandler>(string name)
+        where T : IArrowMessage<T>
+        where THandler : class, IWindowHandler<T> =>
+        Add<THandler>(name, windowed: true, (services, options, handler) => WindowedSession.Typed(options, (IWindowHandler<T>)handler, Clock(services)));
+
+    /// <summary>
+    /// Adds a consumer of raw <see cref="Schemas.Message"/> rows configured from <c>Consumers:<paramref name="name"/></c>
+    /// whose tumbling event-time windows go to <typeparamref name="THandler"/>; see <see cref="AddWindowedConsumer{T, THandler}(string)"/>.
+    /// </summary>
+    public TypedKafkaBuilder AddWindowedConsumer<THandler>(string name)
+        where THandler : class, IWindowHandler =>
+        Add<THandler>(name, windowed: true, (services, options, handler) => WindowedSession.Raw(options, (IWindowHandler)handler, Clock(services)));
+
+    private static TimeProvider Clock(IServiceProvider services) => services.GetService<TimeProvider>() ?? TimeProvider.System;
+
+    private TypedKafkaBuilder Add<THandler>(string name, bool windowed, Func<IServiceProvider, TypedKafkaConsumerOptions, object, IConsumerSession> open)
         where THandler : class
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -56,14 +78,14 @@ public sealed class TypedKafkaBuilder
             .Configure(options => BindDefaults(_configuration, options))
             .Bind(section)
             .ValidateOnStart();
-        Services.AddSingleton<IValidateOptions<TypedKafkaConsumerOptions>>(new ConsumerOptionsValidator(name, section.Path, (_configuration as IConfigurationSection)?.Path ?? "TypedKafka"));
+        Services.AddSingleton<IValidateOptions<TypedKafkaConsumerOptions>>(new ConsumerOptionsValidator(name, section.Path, (_configuration as IConfigurationSection)?.Path ?? "TypedKafka", windowed));
         Services.TryAddTransient<THandler>();
         Services.AddSingleton<IHostedService>(sp => new ConsumerService(
             name,
             sp.GetRequiredService<IOptionsMonitor<TypedKafkaConsumerOptions>>().Get(name),
             sp.GetRequiredService<IServiceScopeFactory>(),
             typeof(THandler),
-            open,
+            (options, handler) => open(sp, options, handler),
             sp.GetRequiredService<ConsumerRegistry>().Register(name),
             sp.GetRequiredService<TypedKafkaMetrics>(),
             sp.GetRequiredService<IHostApplicationLifetime>(),

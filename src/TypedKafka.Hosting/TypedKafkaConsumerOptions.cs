@@ -1,3 +1,5 @@
+using TypedKafka.Windows;
+
 namespace TypedKafka.Hosting;
 
 /// <summary>
@@ -40,8 +42,37 @@ public sealed record TypedKafkaConsumerOptions
     /// <summary>What happens when the handler throws.</summary>
     public HandlerErrorOptions OnHandlerError { get; set; } = new();
 
+    /// <summary>
+    /// Tumbling event-time windows, bound from <c>Consumers:NAME:Window</c>: required by consumers
+    /// added with <c>AddWindowedConsumer</c>, refused for the others.
+    /// </summary>
+    public TypedKafkaWindowOptions? Window { get; set; }
+
     /// <summary>Raw librdkafka settings (<c>group.id</c>, <c>security.protocol</c>, <c>sasl.password</c>, ...). Values of secret-looking keys are never logged.</summary>
     public IDictionary<string, string> Kafka { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// The windows of a windowed consumer (see <see cref="TumblingWindowOptions"/>, which these become):
+/// <c>[Origin + k * Length, Origin + (k + 1) * Length)</c>, each handed over once the release
+/// watermark passes its end or, live, once the clock passes its end plus <see cref="Grace"/>.
+/// </summary>
+public sealed record TypedKafkaWindowOptions
+{
+    /// <summary>Window length, whole milliseconds; required, e.g. <c>00:01:00</c>.</summary>
+    public TimeSpan Length { get; set; }
+
+    /// <summary>Windows start at <c>Origin + k * Length</c>. Default: the Unix epoch.</summary>
+    public DateTimeOffset Origin { get; set; } = DateTimeOffset.UnixEpoch;
+
+    /// <summary>Live, how long after a window's end (by the clock) it is closed when no later message came. Default: 5 seconds.</summary>
+    public TimeSpan Grace { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Hand over windows without rows too (between windows with rows, never before the first). Default: false.</summary>
+    public bool EmitEmpty { get; set; }
+
+    /// <summary>Where a live row goes whose window was already handed over: the next open window (counted as late), or the consumer fails.</summary>
+    public LateMessagePolicy LatePolicy { get; set; } = LateMessagePolicy.NextOpenWindow;
 }
 
 /// <summary>What a consumer does when its handler throws.</summary>

@@ -18,11 +18,16 @@ internal sealed class Recorder
 
     public ConcurrentQueue<(string Topic, int Partition, long Offset)> RawRows { get; } = new();
 
+    public ConcurrentQueue<SeenWindow> Windows { get; } = new();
+
     /// <summary>Calls to the handler, failed ones included.</summary>
     public int Calls;
 
     /// <summary>The handler throws on its first this-many calls.</summary>
     public int FailFirstCalls;
+
+    /// <summary>When positive, the handler throws from this call on.</summary>
+    public int FailFrom;
 
     public string FailureMessage { get; set; } = "handler broke";
 
@@ -126,10 +131,11 @@ internal static class HostHarness
         return builder.Build();
     }
 
-    public static void ProduceTicks(LocalKafkaCluster cluster, string topic, int partitions, int count, int firstSequence = 0) =>
+    /// <summary>Ticks <c>firstSequence..</c>, tick <c>i</c> at <c>Base + i * spacingMs</c> on partition <c>i % partitions</c>.</summary>
+    public static void ProduceTicks(LocalKafkaCluster cluster, string topic, int partitions, int count, int firstSequence = 0, long spacingMs = 10) =>
         cluster.Produce(topic, Enumerable.Range(firstSequence, count).Select(i => LocalMessage.FromStrings(
             i % partitions,
-            Base + (i * 10),
+            Base + (i * spacingMs),
             $"S{i % 5}",
             JsonSerializer.Serialize(new Tick($"S{i % 5}", 100 + i, i), Web))));
 

@@ -197,6 +197,38 @@ public sealed class HostedConsumerTests : IDisposable
     }
 
     [Fact]
+    public async Task Under_Retry_a_stop_during_the_wait_abandons_the_batch_without_committing_it()
+    {
+        _cluster.CreateTopic("ticks", 1);
+        ProduceTicks(_cluster, "ticks", partitions: 1, count: 10);
+        _recorder.FailFirstCalls = int.MaxValue;
+        var settings = Settings(
+            ("TypedKafka:Consumers:ticks:Topics:0", "ticks:committed:earliest"),
+            ("TypedKafka:Consumers:ticks:CommitHandled", "true"),
+            ("TypedKafka:Kafka:group.id", "hosting-abandoned-retry"),
+            ("TypedKafka:Consumers:ticks:OnHandlerError:Policy", "Retry"),
+            ("TypedKafka:Consumers:ticks:OnHandlerError:InitialDelay", "00:10:00"),
+            ("TypedKafka:Consumers:ticks:OnHandlerError:MaxDelay", "00:10:00"));
+
+        using (var first = Build(settings, b => b.AddConsumer<Tick, TickHandler>("ticks"), _recorder))
+        {
+            await first.StartAsync();
+            await Eventually(() => _recorder.Calls == 1, "the first attempt failed");
+            await first.StopAsync();
+        }
+
+        var second = new Recorder();
+        using (var restarted = Build(settings, b => b.AddConsumer<Tick, TickHandler>("ticks"), second))
+        {
+            await restarted.StartAsync();
+            await Eventually(() => second.Ticks.Count == 10, "the restart handles every tick");
+            await restarted.StopAsync();
+        }
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), second.Ticks.Select(t => t.Sequence));
+    }
+
+    [Fact]
     public async Task A_consumer_that_cannot_start_is_unhealthy_and_stops_the_host()
     {
         var logs = new CapturedLogs();

@@ -7,7 +7,13 @@ namespace TypedKafka.Hosting.Tests;
 /// <summary>Bad settings stop the host at start, with errors that name the configuration key at fault. No brokers are needed.</summary>
 public sealed class OptionsValidationTests
 {
-    private static async Task<string> StartFailure(params (string Key, string? Value)[] settings)
+    private static Task<string> StartFailure(params (string Key, string? Value)[] settings) =>
+        StartFailure(b => b.AddConsumer<Tick, TickHandler>("trades"), settings);
+
+    private static Task<string> WindowedStartFailure(params (string Key, string? Value)[] settings) =>
+        StartFailure(b => b.AddWindowedConsumer<Tick, TickWindowHandler>("trades"), [("TypedKafka:Consumers:trades:Window:Length", "00:01:00"), .. settings]);
+
+    private static async Task<string> StartFailure(Action<TypedKafkaBuilder> addConsumer, params (string Key, string? Value)[] settings)
     {
         var config = new Dictionary<string, string?>
         {
@@ -26,7 +32,7 @@ public sealed class OptionsValidationTests
             }
         }
 
-        using var host = Build(config, b => b.AddConsumer<Tick, TickHandler>("trades"), new Recorder());
+        using var host = Build(config, addConsumer, new Recorder());
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         return error.Message;
     }
@@ -98,6 +104,59 @@ public sealed class OptionsValidationTests
 
         Assert.Contains("TypedKafka:Consumers:trades:BatchSize:", message, StringComparison.Ordinal);
         Assert.Contains("TypedKafka:Consumers:trades:Topics:0:", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_windowed_consumer_without_a_window_length_names_the_Length_key()
+    {
+        var message = await WindowedStartFailure(("TypedKafka:Consumers:trades:Window:Length", null));
+
+        Assert.Contains("TypedKafka:Consumers:trades:Window:Length: required for a windowed consumer", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("-00:01:00")]
+    [InlineData("00:00:00.0005")]
+    [InlineData("00:00:01.0000001")]
+    public async Task A_window_length_that_is_not_whole_positive_milliseconds_names_the_Length_key(string length)
+    {
+        var message = await WindowedStartFailure(("TypedKafka:Consumers:trades:Window:Length", length), ("TypedKafka:Consumers:trades:Window:Grace", "00:00:10"));
+
+        Assert.Contains("TypedKafka:Consumers:trades:Window:Length: ", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_negative_grace_names_the_Grace_key()
+    {
+        var message = await WindowedStartFailure(("TypedKafka:Consumers:trades:Window:Grace", "-00:00:01"));
+
+        Assert.Contains("TypedKafka:Consumers:trades:Window:Grace: must not be negative, was -00:00:01", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_late_policy_names_the_LatePolicy_key()
+    {
+        var message = await WindowedStartFailure(("TypedKafka:Consumers:trades:Window:LatePolicy", "7"));
+
+        Assert.Contains("TypedKafka:Consumers:trades:Window:LatePolicy: expected NextOpenWindow or Throw", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_window_on_a_consumer_added_without_windows_names_the_Window_key()
+    {
+        var message = await StartFailure(("TypedKafka:Consumers:trades:Window:Length", "00:01:00"));
+
+        Assert.Contains("TypedKafka:Consumers:trades:Window: only consumers added with AddWindowedConsumer cut windows", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_windowed_consumer_checks_the_other_settings_too()
+    {
+        var message = await WindowedStartFailure(("TypedKafka:Consumers:trades:CommitHandled", "true"), ("TypedKafka:Consumers:trades:Window:Grace", "-00:00:01"));
+
+        Assert.Contains("TypedKafka:Consumers:trades:Kafka:group.id: a fixed consumer group is required", message, StringComparison.Ordinal);
+        Assert.Contains("TypedKafka:Consumers:trades:Window:Grace:", message, StringComparison.Ordinal);
     }
 
     [Fact]

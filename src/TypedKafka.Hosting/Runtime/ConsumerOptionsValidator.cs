@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace TypedKafka.Hosting.Runtime;
 
 /// <summary>Checks one consumer's options at host start; every error begins with the configuration key at fault.</summary>
-internal sealed class ConsumerOptionsValidator(string name, string path, string rootPath) : IValidateOptions<TypedKafkaConsumerOptions>
+internal sealed class ConsumerOptionsValidator(string name, string path, string rootPath, bool windowed) : IValidateOptions<TypedKafkaConsumerOptions>
 {
     public ValidateOptionsResult Validate(string? optionsName, TypedKafkaConsumerOptions options)
     {
@@ -73,6 +73,7 @@ internal sealed class ConsumerOptionsValidator(string name, string path, string 
             errors.Add($"{path}:OnHandlerError:MaxDelay: must not be shorter than InitialDelay, was {onError.MaxDelay}.");
         }
 
+        ValidateWindow(errors, options.Window);
         var needsGroup = options.CommitHandled || topics.Any(t => t.Policy is OffsetPolicy.Committed);
         if (needsGroup && (!settings.TryGetValue("group.id", out var group) || string.IsNullOrWhiteSpace(group)))
         {
@@ -80,6 +81,43 @@ internal sealed class ConsumerOptionsValidator(string name, string path, string 
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private void ValidateWindow(List<string> errors, TypedKafkaWindowOptions? window)
+    {
+        if (!windowed)
+        {
+            if (window is not null)
+            {
+                errors.Add($"{path}:Window: only consumers added with AddWindowedConsumer cut windows; remove the section or add the consumer with AddWindowedConsumer.");
+            }
+
+            return;
+        }
+
+        if (window is null || window.Length == TimeSpan.Zero)
+        {
+            errors.Add($"{path}:Window:Length: required for a windowed consumer, for example 00:01:00.");
+        }
+        else if (window.Length < TimeSpan.FromMilliseconds(1) || window.Length.Ticks % TimeSpan.TicksPerMillisecond != 0)
+        {
+            errors.Add($"{path}:Window:Length: must be a whole number of milliseconds, at least one, was {window.Length}.");
+        }
+
+        if (window is null)
+        {
+            return;
+        }
+
+        if (window.Grace < TimeSpan.Zero)
+        {
+            errors.Add($"{path}:Window:Grace: must not be negative, was {window.Grace}.");
+        }
+
+        if (!Enum.IsDefined(window.LatePolicy))
+        {
+            errors.Add($"{path}:Window:LatePolicy: expected NextOpenWindow or Throw.");
+        }
     }
 
     private void Positive(List<string> errors, long value, string key)

@@ -7,7 +7,8 @@ namespace TypedKafka.Hosting.Runtime;
 /// <summary>
 /// Runs one consumer: a dedicated thread connects, polls and waits for the handler, batch after
 /// batch, so neither the host's start path nor the thread pool is blocked by the consumer.
-/// Stopping ends the loop between batches: the batch in hand is handled (and committed) first.
+/// Stopping ends the loop between polls: what the last poll gave is handled (and committed) first,
+/// then a windowed consumer hands over its open window.
 /// </summary>
 internal sealed class ConsumerService(
     string name,
@@ -86,24 +87,34 @@ internal sealed class ConsumerService(
         var wasLive = false;
         while (!_stopping.IsCancellationRequested)
         {
-            using var batch = session.Poll(options.PollTimeout);
-            using (var state = session.PartitionState())
+            var deliveries = session.Poll(options.PollTimeout);
+            try
             {
-                status.Update(state, session.IsLive, session.PausedPartitionCount);
+                using (var state = session.PartitionState())
+                {
+                    status.Update(state, session.IsLive, session.PausedPartitionCount);
+                }
+
+                foreach (var delivery in deliveries)
+                {
+                    switch (Handle(delivery))
+                    {
+                        case Outcome.Failed:
+                            return false;
+                        case Outcome.Abandoned:
+                            return true;
+                    }
+
+                    Handled(delivery);
+                    if (options.CommitHandled)
+                    {
+                        session.Commit(delivery);
+                    }
+                }
             }
-
-            if (batch.Rows.Length > 0)
+            finally
             {
-                if (!Handle(batch))
-                {
-                    return false;
-                }
-
-                metrics.Released(status, batch.Rows.Length);
-                if (options.CommitHandled)
-                {
-                    session.CommitReleased();
-                }
+                DisposeAll(deliveries);
             }
 
             if (!wasLive && session.IsLive)
@@ -113,10 +124,48 @@ internal sealed class ConsumerService(
             }
         }
 
+        // Stopping: what is still held open (a window) is handed over as it stands, and not
+        // committed, so that after a restart it is read again and handed over whole.
+        var rest = session.Close();
+        try
+        {
+            foreach (var delivery in rest)
+            {
+                var outcome = Handle(delivery);
+                if (outcome != Outcome.Handled)
+                {
+                    return outcome == Outcome.Abandoned;
+                }
+
+                Handled(delivery);
+            }
+        }
+        finally
+        {
+            DisposeAll(rest);
+        }
+
         return true;
     }
 
-    private bool Handle(IBatchInHand batch)
+    private void Handled(IDelivery delivery)
+    {
+        metrics.Released(status, delivery.RowCount);
+        if (delivery.Window is { } window)
+        {
+            metrics.WindowHandled(status, window.LateRows);
+        }
+    }
+
+    private static void DisposeAll(IReadOnlyList<IDelivery> deliveries)
+    {
+        foreach (var delivery in deliveries)
+        {
+            delivery.Dispose();
+        }
+    }
+
+    private Outcome Handle(IDelivery delivery)
     {
         var policy = options.OnHandlerError;
         var maxAttempts = policy.Policy == HandlerErrorPolicy.Retry ? policy.MaxAttempts : 1;
@@ -125,31 +174,31 @@ internal sealed class ConsumerService(
             try
             {
                 // The poll thread is ours alone, so waiting here blocks nothing else.
-                batch.HandleAsync(_abort.Token).AsTask().GetAwaiter().GetResult();
+                delivery.HandleAsync(_abort.Token).AsTask().GetAwaiter().GetResult();
                 if (logger.IsEnabled(LogLevel.Debug))
                 {
-                    Log.Handled(logger, name, OffsetRanges.Describe(batch.Rows));
+                    Log.Handled(logger, name, delivery.Describe());
                 }
 
-                return true;
+                return Outcome.Handled;
             }
             catch (Exception e)
             {
                 metrics.HandlerError(status);
-                var ranges = OffsetRanges.Describe(batch.Rows);
+                var description = delivery.Describe();
                 if (attempt >= maxAttempts)
                 {
-                    Fail($"handler failed for batch {ranges}: {_redactor.Scrub(e.Message)}");
-                    Log.HandlerFailed(logger, _redactor.Scrub(e), name, ranges, attempt);
-                    return false;
+                    Fail($"handler failed for {description}: {_redactor.Scrub(e.Message)}");
+                    Log.HandlerFailed(logger, _redactor.Scrub(e), name, description, attempt);
+                    return Outcome.Failed;
                 }
 
                 var delay = Backoff(policy, attempt);
-                Log.HandlerRetrying(logger, _redactor.Scrub(e), name, attempt, maxAttempts, ranges, delay);
+                Log.HandlerRetrying(logger, _redactor.Scrub(e), name, attempt, maxAttempts, description, delay);
                 if (_stopping.Token.WaitHandle.WaitOne(delay))
                 {
-                    Log.AbandonedRetry(logger, name, ranges);
-                    return true;
+                    Log.AbandonedRetry(logger, name, description);
+                    return Outcome.Abandoned;
                 }
             }
         }
@@ -159,6 +208,15 @@ internal sealed class ConsumerService(
     {
         var factor = Math.Pow(2, Math.Min(attempt - 1, 30));
         return TimeSpan.FromTicks((long)Math.Min(policy.InitialDelay.Ticks * factor, policy.MaxDelay.Ticks));
+    }
+
+    private enum Outcome
+    {
+        Handled,
+        Failed,
+
+        /// <summary>The host stopped while a retry waited: neither handled nor committed.</summary>
+        Abandoned,
     }
 
     private void Fail(string reason)

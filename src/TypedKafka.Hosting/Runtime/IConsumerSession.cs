@@ -1,55 +1,77 @@
 using Apache.Arrow;
+using TypedKafka.Windows;
 
 namespace TypedKafka.Hosting.Runtime;
 
-/// <summary>A connected consumer and its handler, typed or raw; used from the poll thread only.</summary>
+/// <summary>A connected consumer and its handler, typed or raw, by batch or by window; used from the poll thread only.</summary>
 internal interface IConsumerSession : IDisposable
 {
     bool IsLive { get; }
 
     int PausedPartitionCount { get; }
 
-    /// <summary>Polls once; the batch may be empty. The caller disposes it.</summary>
-    IBatchInHand Poll(TimeSpan timeout);
+    /// <summary>Polls once and returns what is ready for the handler, in order: a batch, or the windows it closed; possibly nothing. The caller disposes each.</summary>
+    IReadOnlyList<IDelivery> Poll(TimeSpan timeout);
+
+    /// <summary>On stop: what is held and can still be handed over (the open window); it is not committed.</summary>
+    IReadOnlyList<IDelivery> Close();
 
     RecordBatch PartitionState();
 
-    void CommitReleased();
+    /// <summary>Commits the offsets after the rows of <paramref name="handled"/>, whose handler has completed.</summary>
+    void Commit(IDelivery handled);
 }
 
-internal interface IBatchInHand : IDisposable
+/// <summary>One call's worth of rows for the handler: a batch or a window.</summary>
+internal interface IDelivery : IDisposable
 {
-    /// <summary>The Arrow rows, with <c>topic</c>, <c>partition</c> and <c>offset</c> columns.</summary>
-    RecordBatch Rows { get; }
+    long RowCount { get; }
+
+    /// <summary>The window, for a windowed consumer; null for a batch.</summary>
+    ClosedWindow? Window { get; }
+
+    /// <summary>For logs and health: <c>batch trades[0]:120-219</c> or <c>window 2026-01-01T00:01:00Z/00:02:00Z (100 rows) trades[0]:...</c>.</summary>
+    string Describe();
 
     ValueTask HandleAsync(CancellationToken cancellationToken);
 }
 
 internal sealed class RawSession(TypedKafkaConsumerOptions options, IBatchHandler handler) : IConsumerSession
 {
-    private readonly ConsumerManager _consumer = new(
-        ConsumerConfig.Settings(options),
-        ConsumerConfig.Topics(options),
-        options.Cutoff?.ToUnixTimeMilliseconds(),
-        options.BatchSize,
-        options.MaxHeldMessages,
-        options.MaxHeldBytes);
+    private readonly ConsumerManager _consumer = ConsumerConfig.Raw(options);
 
     public bool IsLive => _consumer.IsLive;
 
     public int PausedPartitionCount => _consumer.PausedPartitionCount;
 
-    public IBatchInHand Poll(TimeSpan timeout) => new Batch(_consumer.Poll(timeout), handler);
+    public IReadOnlyList<IDelivery> Poll(TimeSpan timeout)
+    {
+        var rows = _consumer.Poll(timeout);
+        if (rows.Length == 0)
+        {
+            rows.Dispose();
+            return [];
+        }
+
+        return [new Batch(rows, handler)];
+    }
+
+    public IReadOnlyList<IDelivery> Close() => [];
 
     public RecordBatch PartitionState() => _consumer.PartitionState();
 
-    public void CommitReleased() => _consumer.CommitReleased();
+    // Everything released was in the batches handed over, one at a time.
+    public void Commit(IDelivery handled) => _consumer.CommitReleased();
 
     public void Dispose() => _consumer.Dispose();
 
-    private sealed class Batch(RecordBatch rows, IBatchHandler handler) : IBatchInHand
+    private sealed class Batch(RecordBatch rows, IBatchHandler handler) : IDelivery
     {
-        public RecordBatch Rows => rows;
+        public long RowCount => rows.Length;
+
+        public ClosedWindow? Window => null;
+
+        public string Describe() => "batch " + OffsetRanges.Describe([rows]);
 
         public ValueTask HandleAsync(CancellationToken cancellationToken) => handler.HandleAsync(rows, cancellationToken);
 
@@ -60,30 +82,39 @@ internal sealed class RawSession(TypedKafkaConsumerOptions options, IBatchHandle
 internal sealed class TypedSession<T>(TypedKafkaConsumerOptions options, IBatchHandler<T> handler) : IConsumerSession
     where T : IArrowMessage<T>
 {
-    private readonly TypedConsumer<T> _consumer = new(
-        ConsumerConfig.Settings(options),
-        ConsumerConfig.Topics(options),
-        options.Cutoff?.ToUnixTimeMilliseconds(),
-        options.BatchSize,
-        options.MaxHeldMessages,
-        options.MaxHeldBytes,
-        options.BadPayloadPolicy);
+    private readonly TypedConsumer<T> _consumer = ConsumerConfig.Typed<T>(options);
 
     public bool IsLive => _consumer.IsLive;
 
     public int PausedPartitionCount => _consumer.PausedPartitionCount;
 
-    public IBatchInHand Poll(TimeSpan timeout) => new Batch(_consumer.Poll(timeout), handler);
+    public IReadOnlyList<IDelivery> Poll(TimeSpan timeout)
+    {
+        var batch = _consumer.Poll(timeout);
+        if (batch.Length == 0)
+        {
+            batch.Dispose();
+            return [];
+        }
+
+        return [new Batch(batch, handler)];
+    }
+
+    public IReadOnlyList<IDelivery> Close() => [];
 
     public RecordBatch PartitionState() => _consumer.PartitionState();
 
-    public void CommitReleased() => _consumer.CommitReleased();
+    public void Commit(IDelivery handled) => _consumer.CommitReleased();
 
     public void Dispose() => _consumer.Dispose();
 
-    private sealed class Batch(TypedBatch<T> batch, IBatchHandler<T> handler) : IBatchInHand
+    private sealed class Batch(TypedBatch<T> batch, IBatchHandler<T> handler) : IDelivery
     {
-        public RecordBatch Rows => batch.RecordBatch;
+        public long RowCount => batch.Length;
+
+        public ClosedWindow? Window => null;
+
+        public string Describe() => "batch " + OffsetRanges.Describe([batch.RecordBatch]);
 
         public ValueTask HandleAsync(CancellationToken cancellationToken) => handler.HandleAsync(batch, cancellationToken);
 
@@ -105,4 +136,22 @@ internal static class ConsumerConfig
     }
 
     public static List<SourceTopic> Topics(TypedKafkaConsumerOptions options) => options.Topics.Select(SourceTopic.Parse).ToList();
+
+    public static ConsumerManager Raw(TypedKafkaConsumerOptions options) => new(
+        Settings(options),
+        Topics(options),
+        options.Cutoff?.ToUnixTimeMilliseconds(),
+        options.BatchSize,
+        options.MaxHeldMessages,
+        options.MaxHeldBytes);
+
+    public static TypedConsumer<T> Typed<T>(TypedKafkaConsumerOptions options)
+        where T : IArrowMessage<T> => new(
+        Settings(options),
+        Topics(options),
+        options.Cutoff?.ToUnixTimeMilliseconds(),
+        options.BatchSize,
+        options.MaxHeldMessages,
+        options.MaxHeldBytes,
+        options.BadPayloadPolicy);
 }

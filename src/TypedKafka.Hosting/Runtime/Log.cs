@@ -10,11 +10,11 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Information, "Consumer {Consumer} is live: replay finished after {Released} messages")]
     public static partial void Live(ILogger logger, string consumer, long released);
 
-    [LoggerMessage(3, LogLevel.Warning, "Consumer {Consumer}: handler failed on attempt {Attempt} of {MaxAttempts} for batch {OffsetRanges}; retrying in {Delay}")]
-    public static partial void HandlerRetrying(ILogger logger, Exception exception, string consumer, int attempt, int maxAttempts, string offsetRanges, TimeSpan delay);
+    [LoggerMessage(3, LogLevel.Warning, "Consumer {Consumer}: handler failed on attempt {Attempt} of {MaxAttempts} for {Delivery}; retrying in {Delay}")]
+    public static partial void HandlerRetrying(ILogger logger, Exception exception, string consumer, int attempt, int maxAttempts, string delivery, TimeSpan delay);
 
-    [LoggerMessage(4, LogLevel.Critical, "Consumer {Consumer}: handler failed for batch {OffsetRanges} ({Attempts} attempts); stopping the host")]
-    public static partial void HandlerFailed(ILogger logger, Exception exception, string consumer, string offsetRanges, int attempts);
+    [LoggerMessage(4, LogLevel.Critical, "Consumer {Consumer}: handler failed for {Delivery} ({Attempts} attempts); stopping the host")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string consumer, string delivery, int attempts);
 
     [LoggerMessage(5, LogLevel.Critical, "Consumer {Consumer} failed; stopping the host")]
     public static partial void ConsumerFailed(ILogger logger, Exception exception, string consumer);
@@ -22,9 +22,9 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Information, "Consumer {Consumer} stopped after releasing {Released} messages")]
     public static partial void Stopped(ILogger logger, string consumer, long released);
 
-    [LoggerMessage(7, LogLevel.Warning, "Consumer {Consumer}: stopped while retrying batch {OffsetRanges}; it was not handled and not committed")]
-    public static partial void AbandonedRetry(ILogger logger, string consumer, string offsetRanges);
+    [LoggerMessage(7, LogLevel.Warning, "Consumer {Consumer}: stopped while retrying {Delivery}; it was not handled and not committed")]
+    public static partial void AbandonedRetry(ILogger logger, string consumer, string delivery);
 
-    [LoggerMessage(8, LogLevel.Debug, "Consumer {Consumer}: handled batch {OffsetRanges}")]
-    public static partial void Handled(ILogger logger, string consumer, string offsetRanges);
+    [LoggerMessage(8, LogLevel.Debug, "Consumer {Consumer}: handled {Delivery}")]
+    public static partial void Handled(ILogger logger, string consumer, string delivery);
 }

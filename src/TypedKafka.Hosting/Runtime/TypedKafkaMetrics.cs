@@ -11,12 +11,16 @@ internal sealed class TypedKafkaMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _released;
     private readonly Counter<long> _handlerErrors;
+    private readonly Counter<long> _windows;
+    private readonly Counter<long> _lateRows;
 
     public TypedKafkaMetrics(ConsumerRegistry registry, IMeterFactory? meterFactory = null)
     {
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _released = _meter.CreateCounter<long>("typedkafka.released", "{message}", "Messages released in timestamp order and handed to the handler.");
         _handlerErrors = _meter.CreateCounter<long>("typedkafka.handler.errors", "{error}", "Handler calls that threw.");
+        _windows = _meter.CreateCounter<long>("typedkafka.windows", "{window}", "Windows handed to the handler.");
+        _lateRows = _meter.CreateCounter<long>("typedkafka.windows.late_rows", "{message}", "Live rows put in a later window because theirs was already handed over.");
         _meter.CreateObservableCounter("typedkafka.consumed", () => Observe(registry, s => s.Consumed), "{message}", "Messages consumed from Kafka.");
         _meter.CreateObservableGauge("typedkafka.held.messages", () => Observe(registry, s => Volatile.Read(ref s.HeldMessages)), "{message}", "Messages held back for ordering.");
         _meter.CreateObservableGauge("typedkafka.held.bytes", () => Observe(registry, s => Interlocked.Read(ref s.HeldBytes)), "By", "Key and value bytes held back for ordering.");
@@ -29,6 +33,16 @@ internal sealed class TypedKafkaMetrics : IDisposable
     {
         status.AddReleased(count);
         _released.Add(count, new KeyValuePair<string, object?>(ConsumerTag, status.Name));
+    }
+
+    public void WindowHandled(ConsumerStatus status, long lateRows)
+    {
+        var tag = new KeyValuePair<string, object?>(ConsumerTag, status.Name);
+        _windows.Add(1, tag);
+        if (lateRows > 0)
+        {
+            _lateRows.Add(lateRows, tag);
+        }
     }
 
     public void HandlerError(ConsumerStatus status) => _handlerErrors.Add(1, new KeyValuePair<string, object?>(ConsumerTag, status.Name));

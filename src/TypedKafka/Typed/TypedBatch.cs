@@ -18,10 +18,12 @@ public class TypedBatch<T, TKey> : IDisposable
     private readonly KeyCodec<TKey> _keys;
     private readonly int _firstMember;
     private readonly HashSet<int>? _badRows;
+    private readonly bool _ownsBatch;
     private bool _disposed;
 
-    internal TypedBatch(RecordBatch batch, IReadOnlyList<PayloadError> errors, KeyCodec<TKey> keys, int firstMember)
+    internal TypedBatch(RecordBatch batch, IReadOnlyList<PayloadError> errors, KeyCodec<TKey> keys, int firstMember, bool ownsBatch = true)
     {
+        _ownsBatch = ownsBatch;
         RecordBatch = batch;
         Errors = errors;
         _keys = keys;
@@ -108,7 +110,10 @@ public class TypedBatch<T, TKey> : IDisposable
         if (!_disposed && disposing)
         {
             _disposed = true;
-            RecordBatch.Dispose();
+            if (_ownsBatch)
+            {
+                RecordBatch.Dispose();
+            }
         }
     }
 
@@ -129,8 +134,43 @@ public class TypedBatch<T, TKey> : IDisposable
 public sealed class TypedBatch<T> : TypedBatch<T, string>
     where T : IArrowMessage<T>
 {
-    internal TypedBatch(RecordBatch batch, IReadOnlyList<PayloadError> errors, KeyCodec<string> keys, int firstMember)
-        : base(batch, errors, keys, firstMember)
+    private static readonly KeyCodec<string> Utf8KeyCodec = KeyCodec<string>.Create();
+
+    internal TypedBatch(RecordBatch batch, IReadOnlyList<PayloadError> errors, KeyCodec<string> keys, int firstMember, bool ownsBatch = true)
+        : base(batch, errors, keys, firstMember, ownsBatch)
     {
+    }
+
+    /// <summary>
+    /// A view of rows a <see cref="TypedConsumer{T}"/> decoded, or a slice of them (a window's part
+    /// of a polled batch), that leaves their memory to its owner. The bad rows are found again
+    /// from the <c>_error</c> and <c>_raw_value</c> columns.
+    /// </summary>
+    internal static TypedBatch<T> ViewOf(RecordBatch decoded)
+    {
+        List<PayloadError>? errors = null;
+        var reasonIndex = decoded.Schema.GetFieldIndex("_error");
+        if (reasonIndex >= 0 && decoded.Column(reasonIndex) is StringArray reasons && reasons.NullCount < reasons.Length)
+        {
+            var raw = (BinaryArray)decoded.Column("_raw_value");
+            var topics = (StringArray)decoded.Column(1);
+            var partitions = (Int32Array)decoded.Column(2);
+            var offsets = (Int64Array)decoded.Column(3);
+            for (var row = 0; row < decoded.Length; row++)
+            {
+                if (reasons.IsValid(row))
+                {
+                    (errors ??= []).Add(new PayloadError(
+                        row,
+                        topics.GetString(row),
+                        partitions.GetValue(row)!.Value,
+                        offsets.GetValue(row)!.Value,
+                        raw.IsNull(row) ? null : raw.GetBytes(row).ToArray(),
+                        reasons.GetString(row)));
+                }
+            }
+        }
+
+        return new TypedBatch<T>(decoded, (IReadOnlyList<PayloadError>?)errors ?? [], Utf8KeyCodec, TypedBatchDecoder<T, string>.FirstMember, ownsBatch: false);
     }
 }

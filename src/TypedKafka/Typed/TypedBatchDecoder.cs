@@ -15,7 +15,8 @@ namespace TypedKafka;
 internal sealed class TypedBatchDecoder<T, TKey>
     where T : IArrowMessage<T>
 {
-    private const int FirstMember = 5;
+    /// <summary>The column of <typeparamref name="T"/>'s first member: after key, topic, partition, offset, timestamp.</summary>
+    internal const int FirstMember = 5;
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
