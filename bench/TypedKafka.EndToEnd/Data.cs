@@ -28,9 +28,21 @@ internal static class Data
             var partition = i % Partitions;
             var sequence = i / Partitions;
             var timestamp = BaseTimestampMs + (sequence * 10L) + (partition * 3) + (partition % 3 * 250);
-            producer.Produce(
-                new TopicPartition(topic, partition),
-                new Message<byte[], byte[]> { Key = BitConverter.GetBytes((long)i), Value = value, Timestamp = new Timestamp(timestamp, TimestampType.CreateTime) });
+            var message = new Message<byte[], byte[]> { Key = BitConverter.GetBytes((long)i), Value = value, Timestamp = new Timestamp(timestamp, TimestampType.CreateTime) };
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(new TopicPartition(topic, partition), message);
+                    break;
+                }
+                catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    // The client's send queue is full (the brokers are slower than this loop): let it drain.
+                    producer.Poll(TimeSpan.FromMilliseconds(100));
+                }
+            }
+
             if (i % 10_000 == 0)
             {
                 producer.Poll(TimeSpan.Zero);

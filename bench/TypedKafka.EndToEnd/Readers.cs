@@ -47,13 +47,10 @@ internal static class Readers
     /// <summary>The same data through ConsumerManager, in timestamp order, as Arrow batches.</summary>
     public static long Ordered(string bootstrap, string topic, long expected)
     {
-        var before = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         using var manager = new ConsumerManager(
             new Dictionary<string, string> { ["bootstrap.servers"] = bootstrap },
             [SourceTopic.FromEarliest(topic)],
             batchSize: 10_000);
-        // Resolving replay ranges (metadata, watermarks) is a fixed cost per replay; shown apart from the per-message cost.
-        Console.WriteLine($"  ConsumerManager construction: CPU {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - before).TotalMilliseconds:0} ms");
         long count = 0, bytes = 0;
         var deadline = DateTime.UtcNow + Patience;
         while (!manager.IsLive && DateTime.UtcNow < deadline)

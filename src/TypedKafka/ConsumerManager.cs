@@ -39,7 +39,7 @@ public sealed class ConsumerManager : IDisposable
         var topicList = ValidateTopics(topics);
         var options = new EngineOptions(cutoffMs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), batchSize, maxHeldMessages, maxHeldBytes);
         ValidateOptions(options);
-        var settings = ConsumerSettings.Build(config, out var requestTimeout);
+        var settings = ConsumerSettings.Build(config, topicList.Count, out var requestTimeout);
         _batchSize = batchSize;
 
         _consumer = BuildConsumer(settings);
@@ -237,12 +237,17 @@ public sealed class ConsumerManager : IDisposable
     {
         for (var intake = 0; intake < _batchSize;)
         {
-            var waitMs = intake == 0 || !_engine.AllCaughtUp ? RemainingMs(deadline) : 0;
             _staging.Reset();
             ConsumeResult<StagedBytes, StagedBytes>? result;
             try
             {
-                result = _consumer.Consume(waitMs);
+                // Take what is queued without a timeout (no clock reads per message); wait only when nothing is.
+                result = _consumer.Consume(0);
+                if (result is null && (intake == 0 || !_engine.AllCaughtUp))
+                {
+                    _staging.Reset();
+                    result = _consumer.Consume(RemainingMs(deadline));
+                }
             }
             catch (ConsumeException e) when (!e.Error.IsFatal && ConsumerErrors.IsTransient(e.Error.Code))
             {
@@ -251,8 +256,7 @@ public sealed class ConsumerManager : IDisposable
             }
             catch (ConsumeException e)
             {
-                var at = e.ConsumerRecord?.TopicPartitionOffset;
-                throw new KafkaException(new Error(e.Error.Code, $"Consuming {at?.ToString() ?? "a partition"} failed: {e.Error.Reason}", e.Error.IsFatal), e);
+                throw new KafkaException(new Error(e.Error.Code, $"Consuming {Describe(e.ConsumerRecord)} failed: {e.Error.Reason}", e.Error.IsFatal), e);
             }
 
             ThrowIfFailed();
@@ -288,6 +292,10 @@ public sealed class ConsumerManager : IDisposable
             intake++;
         }
     }
+
+    /// <summary>Names where a consume error happened; with one topic the client does not marshal its name.</summary>
+    private string Describe(ConsumeResult<byte[], byte[]>? record) =>
+        record is null ? "a partition" : $"{record.Topic ?? _lookup.OnlyTopic}[{record.Partition.Value}] at offset {record.Offset.Value}";
 
     private void ApplyBackpressure()
     {

@@ -9,6 +9,9 @@ namespace TypedKafka.Arrow;
 /// Builds a batch of the <see cref="Schemas.Message"/> schema straight into native Arrow buffers:
 /// sizes are summed first, every buffer is allocated once at its final size, and key and value
 /// bytes are block-copied from the partitions' chunks. Nothing per message lands on the managed heap.
+/// The buffers are not reported to the GC as memory pressure: they are freed when the batch is
+/// disposed, not by a finalizer (Arrow's native buffers have none), so the pressure could only
+/// induce full collections — measured: 4-5 per 200,000 messages in batches of 10,000.
 /// </summary>
 internal static class MessageBatchBuilder
 {
@@ -22,17 +25,17 @@ internal static class MessageBatchBuilder
 
         var (keyBytes, valueBytes, topicBytes, keyNulls, valueNulls) = totals;
 
-        using var keyOffsets = new NativeBuffer<int, MemoryPressureAllocationTracker>(count + 1, false, default);
+        using var keyOffsets = new NativeBuffer<int, NoOpAllocationTracker>(count + 1, false, default);
         using var keyData = NewData(keyBytes);
         using var keyValidity = NewValidity(count, keyNulls);
-        using var valueOffsets = new NativeBuffer<int, MemoryPressureAllocationTracker>(count + 1, false, default);
+        using var valueOffsets = new NativeBuffer<int, NoOpAllocationTracker>(count + 1, false, default);
         using var valueData = NewData(valueBytes);
         using var valueValidity = NewValidity(count, valueNulls);
-        using var topicOffsets = new NativeBuffer<int, MemoryPressureAllocationTracker>(count + 1, false, default);
+        using var topicOffsets = new NativeBuffer<int, NoOpAllocationTracker>(count + 1, false, default);
         using var topicData = NewData(topicBytes);
-        using var partitionValues = new NativeBuffer<int, MemoryPressureAllocationTracker>(count, false, default);
-        using var offsetValues = new NativeBuffer<long, MemoryPressureAllocationTracker>(count, false, default);
-        using var timestampValues = new NativeBuffer<long, MemoryPressureAllocationTracker>(count, false, default);
+        using var partitionValues = new NativeBuffer<int, NoOpAllocationTracker>(count, false, default);
+        using var offsetValues = new NativeBuffer<long, NoOpAllocationTracker>(count, false, default);
+        using var timestampValues = new NativeBuffer<long, NoOpAllocationTracker>(count, false, default);
 
         var keyOffsetSpan = keyOffsets.Span;
         var keyDataSpan = keyData is null ? default : keyData.Span;
@@ -112,12 +115,12 @@ internal static class MessageBatchBuilder
     private static ArrowBuffer EmptyOffsets() => new(new byte[sizeof(int)]);
 
     // Arrow's native buffers cannot be empty; an empty column's data buffer is ArrowBuffer.Empty.
-    private static NativeBuffer<byte, MemoryPressureAllocationTracker>? NewData(int length) =>
-        length == 0 ? null : new NativeBuffer<byte, MemoryPressureAllocationTracker>(length, false, default);
+    private static NativeBuffer<byte, NoOpAllocationTracker>? NewData(int length) =>
+        length == 0 ? null : new NativeBuffer<byte, NoOpAllocationTracker>(length, false, default);
 
     /// <summary>A zeroed validity bitmap when some rows are null; none (all valid) otherwise.</summary>
-    private static NativeBuffer<byte, MemoryPressureAllocationTracker>? NewValidity(int count, int nulls) =>
-        nulls == 0 ? null : new NativeBuffer<byte, MemoryPressureAllocationTracker>((count + 7) / 8, true, default);
+    private static NativeBuffer<byte, NoOpAllocationTracker>? NewValidity(int count, int nulls) =>
+        nulls == 0 ? null : new NativeBuffer<byte, NoOpAllocationTracker>((count + 7) / 8, true, default);
 
     private static void SetValid(Span<byte> validity, int row)
     {
@@ -127,7 +130,7 @@ internal static class MessageBatchBuilder
         }
     }
 
-    private static ArrowBuffer BuildOrEmpty<T>(NativeBuffer<T, MemoryPressureAllocationTracker>? buffer)
+    private static ArrowBuffer BuildOrEmpty<T>(NativeBuffer<T, NoOpAllocationTracker>? buffer)
         where T : unmanaged =>
         buffer is null ? ArrowBuffer.Empty : buffer.Build();
 }

@@ -30,12 +30,18 @@ internal sealed class PartitionLookup
         })];
     }
 
-    /// <summary>The engine index, or -1 for a partition the engine does not track.</summary>
-    public int IndexOf(string topic, int partition)
+    /// <summary>The topic, when the consumer reads just one; null otherwise.</summary>
+    public string? OnlyTopic => _topics.Length == 1 ? _topics[0] : null;
+
+    /// <summary>
+    /// The engine index, or -1 for a partition the engine does not track. With one topic the
+    /// client does not marshal topic names, so <paramref name="topic"/> is null and not needed.
+    /// </summary>
+    public int IndexOf(string? topic, int partition)
     {
         for (var t = 0; t < _topics.Length; t++)
         {
-            if (string.Equals(_topics[t], topic, StringComparison.Ordinal))
+            if (_topics.Length == 1 || string.Equals(_topics[t], topic, StringComparison.Ordinal))
             {
                 var indexes = _indexes[t];
                 return (uint)partition < (uint)indexes.Length ? indexes[partition] : -1;
