@@ -16,7 +16,7 @@ internal sealed class OrderedMergeEngine : IDisposable
     private readonly Dictionary<(string Topic, int Partition), int> _indexes = [];
     private readonly EngineOptions _options;
     private readonly HeadHeap _heap;
-    private readonly ArrayPool<byte> _chunkPool;
+    private readonly ChunkPool _chunkPool;
     private readonly List<int> _toPause = [];
     private readonly List<int> _toResume = [];
     private ReleasedMessage[] _releasing;
@@ -32,10 +32,8 @@ internal sealed class OrderedMergeEngine : IDisposable
         options.Validate();
         _options = options;
 
-        // The engine's own pool, big enough for the held-byte bound: a backlog reuses chunks
-        // rather than churning the shared pool, which keeps few arrays per size and trims them.
-        var maxChunks = (int)Math.Clamp(options.MaxHeldBytes / PartitionBuffer.ChunkSize, 16, 4096);
-        _chunkPool = ArrayPool<byte>.Create(PartitionBuffer.ChunkSize, maxChunks);
+        // The engine's own pool, big enough for the held-byte bound: a backlog reuses chunks.
+        _chunkPool = new ChunkPool((int)Math.Clamp(options.MaxHeldBytes / PartitionBuffer.ChunkSize, 16, 4096));
         var topicIndexes = new Dictionary<string, int>(StringComparer.Ordinal);
         var tracked = new List<TrackedPartition>();
         foreach (var spec in partitions)

@@ -10,7 +10,7 @@ namespace TypedKafka.Engine;
 /// Messages leave in the order they came, so a chunk goes back to the pool as soon as the
 /// release front moves past it: no per-message arrays, no compaction, no fragmentation.
 /// </summary>
-internal sealed class PartitionBuffer(ArrayPool<byte> chunkPool) : IDisposable
+internal sealed class PartitionBuffer(ChunkPool chunkPool) : IDisposable
 {
     internal const int ChunkSize = 64 * 1024;
     private const int InitialCapacity = 64;

@@ -4,7 +4,7 @@ using System.Text;
 namespace TypedKafka.Engine;
 
 /// <summary>The engine's view of one partition: what it holds and how far it got.</summary>
-internal sealed class TrackedPartition(PartitionSpec spec, int topicIndex, ArrayPool<byte> chunkPool)
+internal sealed class TrackedPartition(PartitionSpec spec, int topicIndex, ChunkPool chunkPool)
 {
     public PartitionSpec Spec { get; } = spec;
 

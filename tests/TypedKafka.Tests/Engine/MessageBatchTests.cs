@@ -113,7 +113,7 @@ public sealed class MessageBatchTests
     [Fact]
     public void Chunks_go_back_to_the_pool_as_the_release_front_passes_them()
     {
-        using var buffer = new PartitionBuffer(System.Buffers.ArrayPool<byte>.Shared);
+        using var buffer = new PartitionBuffer(new ChunkPool(maxRetained: 16));
         var value = new byte[1000];
         for (var i = 0; i < 200; i++)
         {
