@@ -202,6 +202,8 @@ internal sealed class OrderedMergeEngine : IDisposable
         {
             partition.Buffer.Dispose();
         }
+
+        _chunkPool.Dispose();
     }
 
     /// <summary>
