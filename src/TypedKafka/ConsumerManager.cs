@@ -128,6 +128,16 @@ public sealed class ConsumerManager : IDisposable
             }
         }
 
+        Commit(offsets);
+    }
+
+    /// <summary>
+    /// Commits, for the consumer group, exactly these next offsets: for callers (the host's
+    /// windowed consumer) whose released rows are handled in parts, so that everything released is not yet done.
+    /// </summary>
+    internal void Commit(IReadOnlyCollection<TopicPartitionOffset> offsets)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (offsets.Count > 0)
         {
             _consumer.Commit(offsets);

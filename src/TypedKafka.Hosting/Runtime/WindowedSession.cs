@@ -14,29 +14,14 @@ internal sealed class WindowedSession : IConsumerSession
     private readonly Source _source;
     private readonly WindowAssembler _assembler;
     private readonly Func<ClosedWindow, IDelivery> _deliver;
-    private readonly IConsumer<Ignore, Ignore>? _committer;
+    private readonly bool _commitHandled;
 
     private WindowedSession(TypedKafkaConsumerOptions options, TimeProvider clock, Func<Source> connect, Func<ClosedWindow, IDelivery> deliver)
     {
         _assembler = new WindowAssembler(WindowOptions(options.Window!, clock));
         _deliver = deliver;
         _source = connect();
-        try
-        {
-            // The consumer can only commit everything it released, and the open window holds released
-            // rows that are not handled yet; so windows are committed by offset, from a client of
-            // their own in the same group (the consumer assigns partitions and never joins it).
-            _committer = options.CommitHandled
-                ? new ConsumerBuilder<Ignore, Ignore>(new Confluent.Kafka.ConsumerConfig(ConsumerConfig.Settings(options)) { EnableAutoCommit = false })
-                    .SetLogHandler((_, _) => { })
-                    .Build()
-                : null;
-        }
-        catch
-        {
-            _source.Dispose();
-            throw;
-        }
+        _commitHandled = options.CommitHandled;
     }
 
     public bool IsLive => _source.IsLive;
@@ -79,9 +64,10 @@ internal sealed class WindowedSession : IConsumerSession
         var offsets = OffsetRanges.Of(((WindowDelivery)handled).Window.Batches)
             .Select(r => new TopicPartitionOffset(r.Key.Topic, r.Key.Partition, r.Value.Last + 1))
             .ToList();
-        if (offsets.Count > 0)
+        // Only the handled window's offsets: the open window holds released rows that are not handled yet.
+        if (_commitHandled)
         {
-            _committer?.Commit(offsets);
+            _source.Consumer.Commit(offsets);
         }
     }
 
@@ -89,7 +75,6 @@ internal sealed class WindowedSession : IConsumerSession
     {
         _assembler.Dispose();
         _source.Dispose();
-        _committer?.Dispose();
     }
 
     private IDelivery[] Deliver(IReadOnlyList<ClosedWindow> closed)
@@ -132,6 +117,8 @@ internal sealed class WindowedSession : IConsumerSession
 
         public abstract long? Watermark { get; }
 
+        public abstract ConsumerManager Consumer { get; }
+
         public abstract RecordBatch Poll(TimeSpan timeout);
 
         public abstract RecordBatch PartitionState();
@@ -146,6 +133,8 @@ internal sealed class WindowedSession : IConsumerSession
         public override int PausedPartitionCount => consumer.PausedPartitionCount;
 
         public override long? Watermark => consumer.PrimingWatermark;
+
+        public override ConsumerManager Consumer => consumer;
 
         public override RecordBatch Poll(TimeSpan timeout) => consumer.Poll(timeout);
 
@@ -162,6 +151,8 @@ internal sealed class WindowedSession : IConsumerSession
         public override int PausedPartitionCount => consumer.PausedPartitionCount;
 
         public override long? Watermark => consumer.PrimingWatermark;
+
+        public override ConsumerManager Consumer => consumer.Manager;
 
         // The typed batch's rows go to the windows, which own them from then on; the batch keeps no other resource.
         public override RecordBatch Poll(TimeSpan timeout) => consumer.Poll(timeout).RecordBatch;

@@ -49,6 +49,9 @@ public class TypedConsumer<T, TKey> : IDisposable
     /// <inheritdoc cref="ConsumerManager.IsLive"/>
     public bool IsLive => _manager.IsLive;
 
+    /// <summary>The consumer underneath, for the host's commits of windows.</summary>
+    internal ConsumerManager Manager => _manager;
+
     /// <inheritdoc cref="ConsumerManager.HeldMessageCount"/>
     public int HeldMessageCount => _manager.HeldMessageCount;
 
