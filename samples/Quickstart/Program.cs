@@ -26,12 +26,12 @@ static int Run(string? bootstrapServers)
     {
         target.CreateTopic(topic.Name, topic.Partitions);
         target.Produce(topic.Name, topic.Messages);
-        AnsiConsole.MarkupLine($"Produced {topic.Messages.Count,6:N0} messages to [bold]{Markup.Escape(topic.Name)}[/] ({topic.Partitions} partitions)");
+        AnsiConsole.MarkupLine($"Produced {topic.Messages.Count,6:N0} messages to [bold]{Markup.Escape(target.TopicName(topic.Name))}[/] ({topic.Partitions} partitions)");
     }
 
     using var manager = new ConsumerManager(
         new Dictionary<string, string> { ["bootstrap.servers"] = target.BootstrapServers },
-        [.. data.Select(t => SourceTopic.FromEarliest(t.Name))],
+        [.. data.Select(t => SourceTopic.FromEarliest(target.TopicName(t.Name)))],
         batchSize: 2_000);
 
     AnsiConsole.WriteLine();
