@@ -43,7 +43,8 @@ internal static class ProgressTable
     {
         using var state = manager.PartitionState();
         var rows = PartitionRow.Read(state);
-        var consumed = rows.Sum(r => Math.Max(0, r.Consumed + 1 - r.Start));
+        // Live messages are past the replay range: count only what the replay covers.
+        var consumed = rows.Sum(r => Math.Clamp(r.Consumed + 1, r.Start, Math.Max(r.Start, r.End)) - r.Start);
         var total = rows.Sum(r => r.End - r.Start);
         return string.Create(
             CultureInfo.InvariantCulture,
