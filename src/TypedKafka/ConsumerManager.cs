@@ -255,7 +255,6 @@ public sealed class ConsumerManager : IDisposable
                 result = _consumer.Consume(0);
                 if (result is null && (intake == 0 || !_engine.AllCaughtUp))
                 {
-                    _staging.Reset();
                     result = _consumer.Consume(RemainingMs(deadline));
                 }
             }
