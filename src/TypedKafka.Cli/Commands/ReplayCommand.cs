@@ -172,6 +172,7 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
     private readonly Stopwatch _clock = new();
     private long _released;
     private TimeSpan? _liveAfter;
+    private long _releasedInReplay;
     private int _windowsWritten;
     private WindowAssembler? _windows;
 
@@ -242,6 +243,7 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
             if (manager.IsLive && _liveAfter is null)
             {
                 _liveAfter = _clock.Elapsed;
+                _releasedInReplay = _released;
             }
 
             showProgress();
@@ -272,12 +274,15 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
 
     private string Summary(ConsumerManager manager, ArrowFileSink? sink)
     {
-        var seconds = Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
-        var live = _liveAfter is { } after ? $"live after {after.TotalSeconds:0.0} s" : "not live (stopped during replay)";
+        // The rate is the replay's: time spent waiting for live messages would only dilute it.
+        var (replayed, seconds) = _liveAfter is { } after ? (_releasedInReplay, after.TotalSeconds) : (_released, _clock.Elapsed.TotalSeconds);
+        seconds = Math.Max(seconds, 0.001);
+        var live = _liveAfter is not { } liveAfter ? "not live (stopped during replay)"
+            : $"live after {liveAfter.TotalSeconds:0.0} s" + (_released > _releasedInReplay ? $", then {_released - _releasedInReplay:N0} live messages" : string.Empty);
         var written = (sink is null ? string.Empty : $"; wrote {options.OutputPath}")
             + (options.Window is null ? string.Empty : $"; wrote {_windowsWritten} window file(s) to {options.WindowDirectory}");
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"replayed {_released:N0} messages in {seconds:0.0} s ({_released / seconds:N0}/s); {live}; {manager.HeldMessageCount:N0} held{written}");
+            $"replayed {replayed:N0} messages in {seconds:0.0} s ({replayed / seconds:N0}/s); {live}; {manager.HeldMessageCount:N0} held{written}");
     }
 }
