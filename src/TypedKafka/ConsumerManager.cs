@@ -8,18 +8,28 @@ namespace TypedKafka;
 
 /// <summary>
 /// Reads topics from Kafka and returns their messages as Arrow batches of <see cref="Schemas.Message"/>
-/// in timestamp order across all partitions: history first, from each topic's offset policy, then live.
-/// Not thread-safe: poll from one thread.
+/// in timestamp order across all partitions: history first, from each topic's offset policy, then
+/// live, or up to an end (<see cref="ConsumerOptions.Until"/>).
+/// One thread at a time: a second thread entering <see cref="Poll(int)"/> (or <see cref="PartitionState"/>,
+/// <see cref="CommitReleased"/>) while one is inside gets an <see cref="InvalidOperationException"/>.
+/// <see cref="Dispose"/> may be called from any thread at any time: a poll in progress returns promptly.
 /// </summary>
 public sealed class ConsumerManager : IDisposable
 {
+    // A blocked poll waits on the client in slices this long at most, so that Dispose is seen promptly.
+    private const int WaitSliceMs = 100;
+
     private readonly IConsumer<StagedBytes, StagedBytes> _consumer;
     private readonly OrderedMergeEngine _engine;
     private readonly StagingArea _staging = new();
     private readonly int _batchSize;
     private readonly PartitionLookup _lookup;
+    private readonly TimeProvider _clock;
     private Error? _fatalError;
-    private bool _disposed;
+
+    // 1 while a thread is inside the engine (Poll, PartitionState, commits); Dispose waits for it to leave.
+    private int _busy;
+    private int _disposed;
 
     /// <param name="config">librdkafka consumer settings; <c>bootstrap.servers</c> is required, <c>group.id</c> defaults to a fresh unique id.</param>
     /// <param name="topics">The topics to read, each with its offset policy. Order breaks timestamp ties.</param>
@@ -34,21 +44,36 @@ public sealed class ConsumerManager : IDisposable
         int batchSize = EngineOptions.DefaultBatchSize,
         int maxHeldMessages = EngineOptions.DefaultMaxHeldMessages,
         long maxHeldBytes = EngineOptions.DefaultMaxHeldBytes)
+        : this(config, topics, new ConsumerOptions { CutoffMs = cutoffMs, BatchSize = batchSize, MaxHeldMessages = maxHeldMessages, MaxHeldBytes = maxHeldBytes })
+    {
+    }
+
+    /// <param name="config">librdkafka consumer settings; <c>bootstrap.servers</c> is required, <c>group.id</c> defaults to a fresh unique id.</param>
+    /// <param name="topics">The topics to read, each with its offset policy. Order breaks timestamp ties.</param>
+    /// <param name="options">Batch size, cutoff, memory bounds, the end of a bounded read, live ordering; validated here.</param>
+    public ConsumerManager(IReadOnlyDictionary<string, string> config, IEnumerable<SourceTopic> topics, ConsumerOptions options)
     {
         ArgumentNullException.ThrowIfNull(topics);
+        ArgumentNullException.ThrowIfNull(options);
         var topicList = ValidateTopics(topics);
-        var options = new EngineOptions(cutoffMs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), batchSize, maxHeldMessages, maxHeldBytes);
-        ValidateOptions(options);
+        options.Validate();
+        _clock = options.TimeProvider;
+        var engineOptions = new EngineOptions(
+            options.CutoffMs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), options.BatchSize, options.MaxHeldMessages, options.MaxHeldBytes)
+        {
+            LiveHoldMs = options.LiveOrdering is LiveOrdering.Held held ? (long)held.MaxDelay.TotalMilliseconds : null,
+            IdleTimeoutMs = options.IdleTimeout is { } idle ? (long)idle.TotalMilliseconds : null,
+        };
         var settings = ConsumerSettings.Build(config, topicList.Count, out var requestTimeout);
-        _batchSize = batchSize;
+        _batchSize = options.BatchSize;
 
         _consumer = BuildConsumer(settings);
         try
         {
             using var admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
             var source = new KafkaOffsetSource(_consumer, admin, requestTimeout, settings.BootstrapServers);
-            var specs = OffsetResolver.Resolve(topicList, source, DateTimeOffset.UtcNow);
-            _engine = new OrderedMergeEngine(specs, options);
+            var specs = ReplayBounds.Apply(OffsetResolver.Resolve(topicList, source, DateTimeOffset.UtcNow), options.Until, _clock.GetUtcNow());
+            _engine = new OrderedMergeEngine(specs, engineOptions);
             _lookup = new PartitionLookup(_engine);
 
             // Explicit offsets at assignment: a Seek right after Assign fails with "Erroneous state" in this client.
@@ -63,6 +88,13 @@ public sealed class ConsumerManager : IDisposable
 
     /// <summary>Every partition has caught up and everything before that was released.</summary>
     public bool IsLive => _engine.IsLive;
+
+    /// <summary>
+    /// A bounded read (<see cref="ConsumerOptions.Until"/>) is over: every partition reached its end
+    /// and everything before it was released. <see cref="Poll(int)"/> then returns empty batches at once.
+    /// Always false without an end.
+    /// </summary>
+    public bool IsComplete => _engine.IsComplete;
 
     /// <summary>Messages consumed and held back for ordering.</summary>
     public int HeldMessageCount => _engine.HeldMessageCount;
@@ -83,18 +115,29 @@ public sealed class ConsumerManager : IDisposable
     /// cost less per message); once replay is over it returns as soon as something can be released.
     /// Dispose the batch when done with it.
     /// </summary>
+    /// <param name="timeoutMs">How long to wait, 0 or more; <see cref="Timeout.Infinite"/> (-1) waits until something can be released.</param>
     public RecordBatch Poll(int timeoutMs)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(timeoutMs);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (timeoutMs < Timeout.Infinite)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeoutMs), timeoutMs, "The timeout must be 0 or more milliseconds, or Timeout.Infinite (-1).");
+        }
+
+        using var entered = Enter();
         ThrowIfFailed();
-        var deadline = Stopwatch.GetTimestamp() + (timeoutMs * Stopwatch.Frequency / 1000);
+        var deadline = timeoutMs == Timeout.Infinite ? long.MaxValue : Stopwatch.GetTimestamp() + (timeoutMs * Stopwatch.Frequency / 1000);
         while (true)
         {
-            Consume(deadline);
+            _engine.Advance(NowMs());
+            if (!_engine.IsComplete)
+            {
+                Consume(deadline);
+                _engine.Advance(NowMs());
+            }
+
             var batch = _engine.Release();
             ApplyBackpressure();
-            if (batch.Length > 0 || Stopwatch.GetTimestamp() >= deadline)
+            if (batch.Length > 0 || _engine.IsComplete || Stopwatch.GetTimestamp() >= deadline || IsDisposed)
             {
                 return batch;
             }
@@ -104,10 +147,15 @@ public sealed class ConsumerManager : IDisposable
     }
 
     /// <inheritdoc cref="Poll(int)"/>
-    public RecordBatch Poll(TimeSpan timeout) => Poll((int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue));
+    /// <param name="timeout">How long to wait, zero or more; <see cref="Timeout.InfiniteTimeSpan"/> waits until something can be released.</param>
+    public RecordBatch Poll(TimeSpan timeout) => Poll(TimeoutMs(timeout));
 
     /// <summary>One row per partition, of <see cref="Schemas.PartitionState"/>.</summary>
-    public RecordBatch PartitionState() => _engine.PartitionState();
+    public RecordBatch PartitionState()
+    {
+        using var entered = Enter();
+        return _engine.PartitionState();
+    }
 
     /// <summary>
     /// Commits, for the consumer group, the offsets after the last released message of each
@@ -116,7 +164,7 @@ public sealed class ConsumerManager : IDisposable
     /// </summary>
     public void CommitReleased()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var entered = Enter();
         var offsets = new List<TopicPartitionOffset>();
         for (var i = 0; i < _engine.PartitionCount; i++)
         {
@@ -128,7 +176,7 @@ public sealed class ConsumerManager : IDisposable
             }
         }
 
-        Commit(offsets);
+        CommitOffsets(offsets);
     }
 
     /// <summary>
@@ -137,22 +185,37 @@ public sealed class ConsumerManager : IDisposable
     /// </summary>
     internal void Commit(IReadOnlyCollection<TopicPartitionOffset> offsets)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var entered = Enter();
+        CommitOffsets(offsets);
+    }
+
+    private void CommitOffsets(IReadOnlyCollection<TopicPartitionOffset> offsets)
+    {
         if (offsets.Count > 0)
         {
             _consumer.Commit(offsets);
         }
     }
 
-    /// <summary>Closes the consumer; held messages that were not released are dropped (nothing was committed for them).</summary>
+    /// <summary>
+    /// Closes the consumer; held messages that were not released are dropped (nothing was committed
+    /// for them). Safe from any thread at any time, and never throws: a poll in progress on another
+    /// thread returns within a fraction of a second, and the client is closed once it has.
+    /// </summary>
     public void Dispose()
     {
-        if (_disposed)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
-        _disposed = true;
+        // Wait for a thread inside the engine or the client to leave: freeing them under it would corrupt native memory.
+        var spin = default(SpinWait);
+        while (Volatile.Read(ref _busy) != 0)
+        {
+            spin.SpinOnce(sleep1Threshold: 10);
+        }
+
         try
         {
             _consumer.Close();
@@ -161,11 +224,58 @@ public sealed class ConsumerManager : IDisposable
         {
             // Closing only tells the brokers goodbye; with them unreachable there is no one to tell.
         }
+        catch (ObjectDisposedException)
+        {
+            // Already closed by the client itself.
+        }
         finally
         {
             _consumer.Dispose();
             _engine.Dispose();
         }
+    }
+
+    /// <summary>A poll timeout in milliseconds: <see cref="Timeout.InfiniteTimeSpan"/> is <see cref="Timeout.Infinite"/>, other negative values are refused.</summary>
+    internal static int TimeoutMs(TimeSpan timeout)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return Timeout.Infinite;
+        }
+
+        if (timeout < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be zero or more, or Timeout.InfiniteTimeSpan.");
+        }
+
+        return (int)Math.Min(Math.Ceiling(timeout.TotalMilliseconds), int.MaxValue);
+    }
+
+    private bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    private long NowMs() => _clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Lets one thread at a time into the engine and the client; Dispose waits for it to leave.</summary>
+    private BusyScope Enter()
+    {
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            throw new InvalidOperationException(
+                "Another thread is polling this consumer. ConsumerManager is used from one thread at a time; only Dispose may be called from another thread.");
+        }
+
+        if (IsDisposed)
+        {
+            Volatile.Write(ref _busy, 0);
+            throw new ObjectDisposedException(nameof(ConsumerManager));
+        }
+
+        return new BusyScope(this);
+    }
+
+    private readonly struct BusyScope(ConsumerManager owner) : IDisposable
+    {
+        public void Dispose() => Volatile.Write(ref owner._busy, 0);
     }
 
     private static List<SourceTopic> ValidateTopics(IEnumerable<SourceTopic> topics)
@@ -188,25 +298,6 @@ public sealed class ConsumerManager : IDisposable
         }
 
         return list;
-    }
-
-    private static void ValidateOptions(EngineOptions options)
-    {
-        try
-        {
-            options.Validate();
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            // Name the constructor's parameter, not the engine's.
-            var parameter = e.ParamName switch
-            {
-                nameof(EngineOptions.BatchSize) => "batchSize",
-                nameof(EngineOptions.MaxHeldMessages) => "maxHeldMessages",
-                _ => "maxHeldBytes",
-            };
-            throw new ArgumentOutOfRangeException(parameter, e.ActualValue, $"{parameter} must be positive.");
-        }
     }
 
     private IConsumer<StagedBytes, StagedBytes> BuildConsumer(ConsumerConfig config)
@@ -255,7 +346,20 @@ public sealed class ConsumerManager : IDisposable
                 result = _consumer.Consume(0);
                 if (result is null && (intake == 0 || !_engine.AllCaughtUp))
                 {
-                    result = _consumer.Consume(RemainingMs(deadline));
+                    var wait = WaitMs(deadline);
+                    if (wait == 0 || IsDisposed)
+                    {
+                        return;
+                    }
+
+                    result = _consumer.Consume(wait);
+                    if (result is null)
+                    {
+                        // A slice ran out: look again at the deadline, at Dispose, and at what the clock may have made releasable.
+                        continue;
+                    }
+
+                    _engine.Advance(NowMs());
                 }
             }
             catch (ConsumeException e) when (!e.Error.IsFatal && ConsumerErrors.IsTransient(e.Error.Code))
@@ -333,6 +437,20 @@ public sealed class ConsumerManager : IDisposable
         }
     }
 
-    private static int RemainingMs(long deadline) =>
-        (int)Math.Max(0, (deadline - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency);
+    /// <summary>
+    /// How long the next wait on the client may be: until the deadline, at most a slice, and no
+    /// longer than until the engine has something due by the clock (a hold running out, a partition
+    /// turning idle, a time bound passing); 0 when it is time to release or return.
+    /// </summary>
+    private int WaitMs(long deadline)
+    {
+        var remaining = deadline == long.MaxValue ? long.MaxValue : (deadline - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency;
+        var wait = Math.Clamp(remaining, 0, WaitSliceMs);
+        if (_engine.NextDueMs() is { } due)
+        {
+            wait = Math.Clamp(due - NowMs(), 0, wait);
+        }
+
+        return (int)wait;
+    }
 }

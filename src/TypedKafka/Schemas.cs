@@ -27,7 +27,13 @@ public static class Schemas
     /// <c>replay_end_offset</c>, <c>consumed_offset</c>, <c>released_offset</c>,
     /// <c>last_consumed_timestamp</c> (null until a message is consumed), <c>cutoff</c>,
     /// <c>is_live</c>, <c>is_paused</c>, then <c>held_messages</c>, <c>held_bytes</c> and
-    /// <c>untimed_messages</c> (messages without a timestamp, which took the partition's stream time).
+    /// <c>untimed_messages</c> (messages without a timestamp, which took the partition's stream time),
+    /// <c>end_bound</c> (a bounded read's exclusive end offset, null while unbounded or not known
+    /// yet), <c>is_complete</c> (the bound was reached and everything before it released),
+    /// <c>in_bound_after_end</c> (messages stamped before a time bound that came after the
+    /// partition's first message at or past it: not released), <c>out_of_order_releases</c> (rows
+    /// released after a row with a later timestamp) and <c>blocking</c> (why the partition holds
+    /// back release: "holds the watermark", "waiting for first message", "idle since ..."; null when it does not).
     /// Offsets are inclusive: <c>consumed_offset</c> and <c>released_offset</c> are
     /// <c>replay_start_offset - 1</c> until the first message is consumed or released.
     /// </summary>
@@ -45,5 +51,10 @@ public static class Schemas
         .Field(new Field("held_messages", Int32Type.Default, nullable: false))
         .Field(new Field("held_bytes", Int64Type.Default, nullable: false))
         .Field(new Field("untimed_messages", Int64Type.Default, nullable: false))
+        .Field(new Field("end_bound", Int64Type.Default, nullable: true))
+        .Field(new Field("is_complete", BooleanType.Default, nullable: false))
+        .Field(new Field("in_bound_after_end", Int64Type.Default, nullable: false))
+        .Field(new Field("out_of_order_releases", Int64Type.Default, nullable: false))
+        .Field(new Field("blocking", StringType.Default, nullable: true))
         .Build();
 }

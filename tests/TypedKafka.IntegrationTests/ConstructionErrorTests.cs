@@ -47,15 +47,36 @@ public sealed class ConstructionErrorTests : IDisposable
     }
 
     [Theory]
-    [InlineData(0, 1, 1, "batchSize")]
-    [InlineData(-1, 1, 1, "batchSize")]
-    [InlineData(10, 0, 1, "maxHeldMessages")]
-    [InlineData(10, 1, 0, "maxHeldBytes")]
-    public void Non_positive_limits_name_their_parameter(int batchSize, int maxHeldMessages, long maxHeldBytes, string parameter)
+    [InlineData(0, 1, 1, "BatchSize")]
+    [InlineData(-1, 1, 1, "BatchSize")]
+    [InlineData(10, 0, 1, "MaxHeldMessages")]
+    [InlineData(10, 1, 0, "MaxHeldBytes")]
+    public void Non_positive_limits_name_their_option(int batchSize, int maxHeldMessages, long maxHeldBytes, string parameter)
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
             new ConsumerManager(Config(), [SourceTopic.FromEarliest("present")], batchSize: batchSize, maxHeldMessages: maxHeldMessages, maxHeldBytes: maxHeldBytes));
         Assert.Equal(parameter, error.ParamName);
+    }
+
+    public static TheoryData<ConsumerOptions, string> InvalidOptions() => new()
+    {
+        { new ConsumerOptions { CutoffMs = -5 }, "CutoffMs" },
+        { new ConsumerOptions { IdleTimeout = TimeSpan.Zero }, "IdleTimeout" },
+        { new ConsumerOptions { IdleTimeout = TimeSpan.FromTicks(15_000) }, "IdleTimeout" },
+        { new ConsumerOptions { LiveOrdering = null! }, "LiveOrdering" },
+        { new ConsumerOptions { TimeProvider = null! }, "TimeProvider" },
+        { new ConsumerOptions { BadPayloadPolicy = (BadPayloadPolicy)7 }, "BadPayloadPolicy" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidOptions))]
+    public void Invalid_options_name_their_property_before_connecting(ConsumerOptions options, string property)
+    {
+        // No broker at this address: the options are refused before any connection is tried.
+        var config = new Dictionary<string, string> { ["bootstrap.servers"] = "127.0.0.1:1" };
+        var error = Assert.ThrowsAny<ArgumentException>(() => new ConsumerManager(config, [SourceTopic.FromEarliest("present")], options));
+        Assert.Equal(property, error.ParamName);
+        Assert.Contains(property, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace TypedKafka.Arrow;
 /// <summary>Builds the <see cref="Schemas.PartitionState"/> batch: one row per partition, in engine order.</summary>
 internal static class PartitionStateBatchBuilder
 {
-    public static RecordBatch Build(IReadOnlyList<TrackedPartition> partitions, long cutoffMs)
+    public static RecordBatch Build(IReadOnlyList<TrackedPartition> partitions, long cutoffMs, Func<TrackedPartition, string?> blocking)
     {
         var topic = new StringArray.Builder();
         var partition = new Int32Array.Builder();
@@ -23,6 +23,11 @@ internal static class PartitionStateBatchBuilder
         var heldMessages = new Int32Array.Builder();
         var heldBytes = new Int64Array.Builder();
         var untimed = new Int64Array.Builder();
+        var endBound = new Int64Array.Builder();
+        var isComplete = new BooleanArray.Builder();
+        var inBoundAfterEnd = new Int64Array.Builder();
+        var outOfOrder = new Int64Array.Builder();
+        var blockingReason = new StringArray.Builder();
 
         foreach (var tracked in partitions)
         {
@@ -40,6 +45,27 @@ internal static class PartitionStateBatchBuilder
             heldMessages.Append(tracked.Buffer.Count);
             heldBytes.Append(tracked.Buffer.Bytes);
             untimed.Append(tracked.UntimedMessages);
+            var bound = tracked.EndBound ?? (tracked.Spec.BoundOffset == long.MaxValue ? null : tracked.Spec.BoundOffset);
+            if (bound is { } end)
+            {
+                endBound.Append(end);
+            }
+            else
+            {
+                endBound.AppendNull();
+            }
+
+            isComplete.Append(tracked.Done && tracked.Buffer.Count == 0);
+            inBoundAfterEnd.Append(tracked.InBoundAfterEnd);
+            outOfOrder.Append(tracked.OutOfOrderReleases);
+            if (blocking(tracked) is { } reason)
+            {
+                blockingReason.Append(reason);
+            }
+            else
+            {
+                blockingReason.AppendNull();
+            }
         }
 
         IArrowArray[] columns =
@@ -47,6 +73,7 @@ internal static class PartitionStateBatchBuilder
             topic.Build(), partition.Build(), replayStart.Build(), replayEnd.Build(), consumed.Build(), released.Build(),
             new TimestampArray(Schemas.UtcMilliseconds, lastConsumed.Build(), lastConsumedValid.Build(), partitions.Count, lastConsumedValid.UnsetBitCount, 0),
             new TimestampArray(Schemas.UtcMilliseconds, cutoff.Build(), ArrowBuffer.Empty, partitions.Count, 0, 0), isLive.Build(), isPaused.Build(), heldMessages.Build(), heldBytes.Build(), untimed.Build(),
+            endBound.Build(), isComplete.Build(), inBoundAfterEnd.Build(), outOfOrder.Build(), blockingReason.Build(),
         ];
         return new RecordBatch(Schemas.PartitionState, columns, partitions.Count);
     }

@@ -15,6 +15,12 @@ internal sealed record EngineOptions(
     public const int DefaultMaxHeldMessages = 1_000_000;
     public const long DefaultMaxHeldBytes = 256L * 1024 * 1024;
 
+    /// <summary>Live, how long a row may be held for order across partitions; null releases live rows on arrival.</summary>
+    public long? LiveHoldMs { get; init; }
+
+    /// <summary>During replay, a partition without progress for this long stops holding the watermark; null waits forever.</summary>
+    public long? IdleTimeoutMs { get; init; }
+
     /// <summary>Paused partitions resume once the buffer drains below this fraction of both bounds.</summary>
     public const double ResumeFraction = 0.5;
 
@@ -28,6 +34,16 @@ internal sealed record EngineOptions(
         if (MaxHeldMessages <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxHeldMessages), MaxHeldMessages, "The held-message bound must be positive.");
+        }
+
+        if (LiveHoldMs is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(LiveHoldMs), LiveHoldMs, "The live hold must be zero or more.");
+        }
+
+        if (IdleTimeoutMs is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(IdleTimeoutMs), IdleTimeoutMs, "The idle timeout must be positive.");
         }
 
         if (MaxHeldBytes <= 0)

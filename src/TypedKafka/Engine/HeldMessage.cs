@@ -9,6 +9,9 @@ internal struct HeldMessage
 {
     public long Offset;
     public long TimestampMs;
+
+    /// <summary>The engine clock when the message was delivered: how long it has been held.</summary>
+    public long ArrivalMs;
     public int Chunk;
     public int Position;
     public int KeyLength;

@@ -19,8 +19,11 @@ internal sealed class OrderedMergeEngine : IDisposable
     private readonly ChunkPool _chunkPool;
     private readonly List<int> _toPause = [];
     private readonly List<int> _toResume = [];
+    private readonly bool _bounded;
     private ReleasedMessage[] _releasing;
     private int _caughtUpCount;
+    private long _nowMs = long.MinValue;
+    private long _maxReleasedTimestampMs = long.MinValue;
     private bool _disposed;
 
     /// <param name="partitions">Every partition to read. Topic order (by first appearance) breaks timestamp ties.</param>
@@ -70,16 +73,22 @@ internal sealed class OrderedMergeEngine : IDisposable
         }
 
         _caughtUpCount = _partitions.Count(p => p.CaughtUp);
+        _bounded = _partitions.All(p => p.Spec.IsBounded);
         _heap = new HeadHeap(_partitions.Length);
         _releasing = new ReleasedMessage[Math.Min(options.BatchSize, 1024)];
     }
 
     public int PartitionCount => _partitions.Length;
 
+    public EngineOptions Options => _options;
+
     public long CutoffMs => _options.CutoffMs;
 
     /// <summary>Every partition is live: consumption reached the end of its replay range or the cutoff, and all that came before was released.</summary>
     public bool IsLive { get; private set; }
+
+    /// <summary>A bounded read is over: every partition reached its end bound and everything before it was released.</summary>
+    public bool IsComplete { get; private set; }
 
     /// <summary>Every partition has consumed to the end of its replay range or the cutoff: replay is over, whatever is still held.</summary>
     public bool AllCaughtUp => _caughtUpCount == _partitions.Length;
@@ -92,6 +101,15 @@ internal sealed class OrderedMergeEngine : IDisposable
 
     /// <summary>Redelivered offsets that were ignored because they had been consumed already.</summary>
     public long IgnoredRedeliveries { get; private set; }
+
+    /// <summary>Rows released after a row with a later timestamp, over all partitions.</summary>
+    public long OutOfOrderReleases { get; private set; }
+
+    /// <summary>Times a partition was left out of the replay watermark for want of progress (<see cref="EngineOptions.IdleTimeoutMs"/>).</summary>
+    public long IdleExclusions { get; private set; }
+
+    /// <summary>The engine clock (Unix ms), as last given to <see cref="Advance"/>.</summary>
+    public long NowMs => _nowMs;
 
     /// <summary>
     /// The replay watermark: messages at or before it can be released in order. Null when it is
@@ -124,22 +142,72 @@ internal sealed class OrderedMergeEngine : IDisposable
             ? index
             : throw new ArgumentException($"Partition {topic}[{partition}] is not one this consumer reads.", nameof(partition));
 
+    /// <summary>
+    /// Sets the engine clock (Unix ms): the time messages delivered from now on arrive at, and the
+    /// time the live hold, the idle timeout and time bounds are judged by. The engine reads no clock itself.
+    /// </summary>
+    public void Advance(long nowMs)
+    {
+        if (_nowMs == long.MinValue)
+        {
+            // Waiting for progress counts from the first tick.
+            foreach (var partition in _partitions)
+            {
+                partition.LastProgressMs = nowMs;
+            }
+        }
+
+        _nowMs = nowMs;
+    }
+
+    /// <summary>
+    /// The engine clock at which something may become releasable without a new message (a held
+    /// row's hold running out, a partition turning idle, a time bound passing); null when nothing is due.
+    /// </summary>
+    public long? NextDueMs()
+    {
+        // Only what falls due after the current clock: what is past due was judged by the last release.
+        var due = long.MaxValue;
+        var allCaughtUp = AllCaughtUp;
+        foreach (var partition in _partitions)
+        {
+            if (allCaughtUp && _options.LiveHoldMs is { } hold && partition.Buffer.Count > 0)
+            {
+                Consider(partition.Buffer.PeekAt(0).ArrivalMs + hold);
+            }
+
+            if (_options.IdleTimeoutMs is { } idle && !partition.CaughtUp && !partition.IsPaused && partition.IdleSinceMs is null)
+            {
+                Consider(partition.LastProgressMs + idle);
+            }
+
+            if (!partition.Done && partition.AtEnd && partition.Spec.BoundMs != long.MaxValue)
+            {
+                Consider(partition.Spec.BoundMs);
+            }
+        }
+
+        return due == long.MaxValue ? null : due;
+
+        void Consider(long at) => due = at > _nowMs ? Math.Min(due, at) : due;
+    }
+
     /// <summary>Hands over a consumed message; its bytes are copied once, into the partition's buffer.</summary>
     public void Deliver(int partition, long offset, long timestampMs, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var tracked = _partitions[partition];
         var wasCaughtUp = tracked.CaughtUp;
-        if (!tracked.Consume(offset, timestampMs, _options.CutoffMs))
+        var delivery = tracked.Consume(offset, timestampMs, _options.CutoffMs, _nowMs);
+        _caughtUpCount += !wasCaughtUp && tracked.CaughtUp ? 1 : 0;
+        if (delivery != Delivery.Held)
         {
-            IgnoredRedeliveries++;
+            IgnoredRedeliveries += delivery == Delivery.Redelivered ? 1 : 0;
             return;
         }
 
-        _caughtUpCount += !wasCaughtUp && tracked.CaughtUp ? 1 : 0;
-
         var before = tracked.Buffer.Bytes;
-        tracked.Buffer.Append(offset, timestampMs, key, keyIsNull, value, valueIsNull);
+        tracked.Buffer.Append(offset, timestampMs, _nowMs, key, keyIsNull, value, valueIsNull);
         HeldMessageCount++;
         HeldBytes += tracked.Buffer.Bytes - before;
     }
@@ -166,7 +234,7 @@ internal sealed class OrderedMergeEngine : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         var tracked = _partitions[partition];
         var wasCaughtUp = tracked.CaughtUp;
-        tracked.EndOfPartition(position);
+        tracked.EndOfPartition(position, _nowMs);
         _caughtUpCount += !wasCaughtUp && tracked.CaughtUp ? 1 : 0;
     }
 
@@ -177,10 +245,15 @@ internal sealed class OrderedMergeEngine : IDisposable
     public RecordBatch Release()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_nowMs != long.MinValue)
+        {
+            ApplyClock();
+        }
+
         var watermark = ComputeWatermark();
+        var (strict, held) = ReleaseBounds(watermark);
         var totals = default(ReleaseTotals);
-        var count = watermark == long.MinValue ? 0 : Merge(watermark, ref totals);
-        var backlog = _heap.Count > 0;
+        var count = Merge(strict, held, ref totals, out var backlog);
         var batch = MessageBatchBuilder.Build(_releasing.AsSpan(0, count), totals, _partitions);
         Commit();
         UpdateLive();
@@ -188,7 +261,11 @@ internal sealed class OrderedMergeEngine : IDisposable
         return batch;
     }
 
-    public RecordBatch PartitionState() => PartitionStateBatchBuilder.Build(_partitions, _options.CutoffMs);
+    public RecordBatch PartitionState()
+    {
+        var watermark = ComputeWatermark();
+        return PartitionStateBatchBuilder.Build(_partitions, _options.CutoffMs, p => Blocking(p, watermark));
+    }
 
     public void Dispose()
     {
@@ -216,7 +293,7 @@ internal sealed class OrderedMergeEngine : IDisposable
         var watermark = long.MaxValue;
         foreach (var partition in _partitions)
         {
-            if (partition.CaughtUp)
+            if (partition.CaughtUp || partition.IdleSinceMs is not null)
             {
                 continue;
             }
@@ -232,36 +309,112 @@ internal sealed class OrderedMergeEngine : IDisposable
         return watermark;
     }
 
-    /// <summary>Chooses the messages to release, in order, into <see cref="_releasing"/>; leaves unreleased heads in the heap.</summary>
-    private int Merge(long watermark, ref ReleaseTotals totals)
+    /// <summary>
+    /// What may go out now: every row stamped at or before <c>strict</c>, and rows stamped at or
+    /// before <c>held</c> once they have been held the live hold. During replay <c>strict</c> is the
+    /// watermark; live, it is everything on arrival, or under a hold the least stream time of the
+    /// partitions still read, and <c>held</c> the least of those not at the end of their log.
+    /// </summary>
+    private (long Strict, long Held) ReleaseBounds(long watermark)
+    {
+        if (!AllCaughtUp || _options.LiveHoldMs is null)
+        {
+            return (watermark, long.MinValue);
+        }
+
+        long strict = long.MaxValue, held = long.MaxValue;
+        foreach (var partition in _partitions)
+        {
+            if (partition.Done)
+            {
+                continue;
+            }
+
+            var streamTime = partition.HasConsumed ? partition.StreamTimeMs : long.MinValue;
+            strict = Math.Min(strict, streamTime);
+            if (!partition.AtEnd)
+            {
+                held = Math.Min(held, streamTime);
+            }
+        }
+
+        return (strict, held);
+    }
+
+    /// <summary>Ends partitions whose time bound the clock passed, and leaves out of the watermark (or takes back) partitions by their progress.</summary>
+    private void ApplyClock()
+    {
+        foreach (var partition in _partitions)
+        {
+            var wasCaughtUp = partition.CaughtUp;
+            partition.CheckClock(_nowMs);
+            _caughtUpCount += !wasCaughtUp && partition.CaughtUp ? 1 : 0;
+            if (partition.IdleSinceMs is { } since && (partition.LastProgressMs > since || partition.CaughtUp))
+            {
+                partition.IdleSinceMs = null;
+            }
+            else if (_options.IdleTimeoutMs is { } idle && partition.IdleSinceMs is null && !partition.CaughtUp
+                && !partition.IsPaused && _nowMs - partition.LastProgressMs >= idle)
+            {
+                partition.IdleSinceMs = partition.LastProgressMs;
+                IdleExclusions++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Chooses the messages to release, in order, into <see cref="_releasing"/>, stopping at the
+    /// first head that may not go yet, so that order is never broken. <paramref name="backlog"/>:
+    /// releasable messages were left for the next poll (the batch was full).
+    /// </summary>
+    private int Merge(long strict, long held, ref ReleaseTotals totals, out bool backlog)
     {
         _heap.Clear();
+        var upper = Math.Max(strict, held);
         for (var i = 0; i < _partitions.Length; i++)
         {
             var buffer = _partitions[i].Buffer;
-            if (buffer.Count > 0 && buffer.PeekAt(0).TimestampMs <= watermark)
+            if (buffer.Count > 0 && buffer.PeekAt(0).TimestampMs <= upper)
             {
                 _heap.AddUnordered(buffer.PeekAt(0).TimestampMs, i);
             }
         }
 
         _heap.Heapify();
+        var holdUntil = _options.LiveHoldMs is { } hold && _nowMs != long.MinValue ? _nowMs - hold : long.MinValue;
         var limit = _options.BatchSize;
         var count = 0;
         long keyBytes = 0, valueBytes = 0;
-        while (count < limit && _heap.Count > 0)
+        backlog = false;
+        while (_heap.Count > 0)
         {
             var index = _heap.Min.Partition;
             var partition = _partitions[index];
             var buffer = partition.Buffer;
             ref readonly var message = ref buffer.PeekAt(partition.Taken);
+            if (message.TimestampMs > strict && (message.TimestampMs > held || message.ArrivalMs > holdUntil))
+            {
+                break;
+            }
+
             var keyLength = Math.Max(message.KeyLength, 0);
             var valueLength = Math.Max(message.ValueLength, 0);
 
             // Arrow binary columns address their data with int32 offsets.
-            if (count > 0 && (keyBytes + keyLength > int.MaxValue || valueBytes + valueLength > int.MaxValue))
+            if (count == limit || (count > 0 && (keyBytes + keyLength > int.MaxValue || valueBytes + valueLength > int.MaxValue)))
             {
+                backlog = true;
                 break;
+            }
+
+            if (message.TimestampMs < _maxReleasedTimestampMs)
+            {
+                partition.OutOfOrderReleases++;
+                OutOfOrderReleases++;
+            }
+            else
+            {
+                _maxReleasedTimestampMs = message.TimestampMs;
             }
 
             keyBytes += keyLength;
@@ -277,7 +430,7 @@ internal sealed class OrderedMergeEngine : IDisposable
             _releasing[count++] = new ReleasedMessage(index, message);
             partition.Taken++;
             partition.TakenBytes += keyLength + valueLength;
-            if (partition.Taken < buffer.Count && buffer.PeekAt(partition.Taken).TimestampMs <= watermark)
+            if (partition.Taken < buffer.Count && buffer.PeekAt(partition.Taken).TimestampMs <= upper)
             {
                 _heap.ReplaceMinTimestamp(buffer.PeekAt(partition.Taken).TimestampMs);
             }
@@ -314,14 +467,27 @@ internal sealed class OrderedMergeEngine : IDisposable
     private void UpdateLive()
     {
         var allLive = true;
+        var allDone = true;
         foreach (var partition in _partitions)
         {
             partition.UpdateLive();
             allLive &= partition.IsLive;
+            allDone &= partition.Done;
         }
 
         IsLive = allLive;
+        IsComplete = _bounded && allDone && HeldMessageCount == 0;
     }
+
+    /// <summary>Why the partition holds back release, for partition state; null when it does not.</summary>
+    private static string? Blocking(TrackedPartition partition, long watermark) => partition switch
+    {
+        { CaughtUp: true } => null,
+        { IdleSinceMs: { } since } => $"idle since {DateTimeOffset.FromUnixTimeMilliseconds(since):O}; left out of the watermark",
+        { HasConsumed: false } => "waiting for first message",
+        _ when partition.StreamTimeMs <= watermark => "holds the watermark",
+        _ => null,
+    };
 
     /// <summary>
     /// Above the bound, pauses every partition whose intake cannot help release anything: all of
@@ -355,17 +521,20 @@ internal sealed class OrderedMergeEngine : IDisposable
         {
             var partition = _partitions[i];
             var blocker = IsBlocker(partition, watermark);
-            var pause = over ? backlog || !blocker
-                : !under && partition.IsPaused && !(stalled && blocker);
+            var pause = partition.Done || (over ? backlog || !blocker
+                : !under && partition.IsPaused && !(stalled && blocker));
             if (pause != partition.IsPaused)
             {
                 partition.IsPaused = pause;
                 (pause ? _toPause : _toResume).Add(i);
+
+                // Time spent paused is not a want of progress.
+                partition.LastProgressMs = pause ? partition.LastProgressMs : Math.Max(partition.LastProgressMs, _nowMs);
                 PausedPartitionCount += pause ? 1 : -1;
             }
         }
     }
 
     private static bool IsBlocker(TrackedPartition partition, long watermark) =>
-        !partition.CaughtUp && (!partition.HasConsumed || partition.StreamTimeMs <= watermark);
+        !partition.CaughtUp && partition.IdleSinceMs is null && (!partition.HasConsumed || partition.StreamTimeMs <= watermark);
 }

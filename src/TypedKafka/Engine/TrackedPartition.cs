@@ -1,25 +1,57 @@
-using System.Buffers;
 using System.Text;
 
 namespace TypedKafka.Engine;
 
-/// <summary>The engine's view of one partition: what it holds and how far it got.</summary>
-internal sealed class TrackedPartition(PartitionSpec spec, int topicIndex, ChunkPool chunkPool)
+/// <summary>What became of a delivered message.</summary>
+internal enum Delivery
 {
-    public PartitionSpec Spec { get; } = spec;
+    /// <summary>Held for release.</summary>
+    Held,
+
+    /// <summary>An offset consumed already: ignored.</summary>
+    Redelivered,
+
+    /// <summary>At or past the partition's end bound: never released.</summary>
+    PastEnd,
+}
+
+/// <summary>The engine's view of one partition: what it holds and how far it got.</summary>
+internal sealed class TrackedPartition
+{
+    // The consumed offset at the moment the partition caught up: once released, it is live.
+    private long _catchUpOffset;
+
+    // The highest offset seen past the end bound, so that redelivered ones are not counted twice.
+    private long _pastEndOffset = -1;
+
+    public TrackedPartition(PartitionSpec spec, int topicIndex, ChunkPool chunkPool)
+    {
+        Spec = spec;
+        TopicIndex = topicIndex;
+        TopicUtf8 = Encoding.UTF8.GetBytes(spec.Topic);
+        Buffer = new PartitionBuffer(chunkPool);
+        ConsumedOffset = ReleasedOffset = _catchUpOffset = spec.StartOffset - 1;
+        CaughtUp = IsLive = spec.StartOffset >= spec.EndOffset;
+        if (spec.StartOffset >= spec.BoundOffset)
+        {
+            Finish(spec.StartOffset);
+        }
+    }
+
+    public PartitionSpec Spec { get; }
 
     /// <summary>Position of the topic in the consumer's topic list; breaks timestamp ties.</summary>
-    public int TopicIndex { get; } = topicIndex;
+    public int TopicIndex { get; }
 
-    public byte[] TopicUtf8 { get; } = Encoding.UTF8.GetBytes(spec.Topic);
+    public byte[] TopicUtf8 { get; }
 
-    public PartitionBuffer Buffer { get; } = new(chunkPool);
+    public PartitionBuffer Buffer { get; }
 
-    /// <summary>Last offset consumed (inclusive); <c>StartOffset - 1</c> before the first.</summary>
-    public long ConsumedOffset { get; private set; } = spec.StartOffset - 1;
+    /// <summary>Last offset consumed and held (inclusive); <c>StartOffset - 1</c> before the first.</summary>
+    public long ConsumedOffset { get; private set; }
 
     /// <summary>Last offset released (inclusive); <c>StartOffset - 1</c> before the first.</summary>
-    public long ReleasedOffset { get; private set; } = spec.StartOffset - 1;
+    public long ReleasedOffset { get; private set; }
 
     public bool HasConsumed { get; private set; }
 
@@ -28,16 +60,40 @@ internal sealed class TrackedPartition(PartitionSpec spec, int topicIndex, Chunk
 
     public long? LastConsumedTimestampMs { get; private set; }
 
-    /// <summary>Consumption reached the end of the replay range or the cutoff. Never goes back.</summary>
-    public bool CaughtUp { get; private set; } = spec.StartOffset >= spec.EndOffset;
+    /// <summary>Consumption reached the end of the replay range, the cutoff or the end bound. Never goes back.</summary>
+    public bool CaughtUp { get; private set; }
 
     /// <summary>Caught up, and everything consumed up to that point released. Never goes back.</summary>
-    public bool IsLive { get; private set; } = spec.StartOffset >= spec.EndOffset;
+    public bool IsLive { get; private set; }
+
+    /// <summary>A bounded read reached the partition's end: nothing more is taken in. Never goes back.</summary>
+    public bool Done { get; private set; }
+
+    /// <summary>The exclusive end offset of a bounded read once known; null while unbounded or not known yet.</summary>
+    public long? EndBound { get; private set; }
+
+    /// <summary>The last event was the end of the log (nothing consumed since).</summary>
+    public bool AtEnd { get; private set; }
+
+    /// <summary>Where the consumer stood at the last end of the log: the next offset it would read.</summary>
+    public long EndPosition { get; private set; }
+
+    /// <summary>Engine clock of the last message or end-of-log event; <see cref="long.MinValue"/> before the clock started.</summary>
+    public long LastProgressMs { get; set; } = long.MinValue;
+
+    /// <summary>Since when the partition has been left out of the watermark for want of progress; null when it is not.</summary>
+    public long? IdleSinceMs { get; set; }
 
     public bool IsPaused { get; set; }
 
     /// <summary>Messages that carried no timestamp and took the stream time instead.</summary>
     public long UntimedMessages { get; set; }
+
+    /// <summary>Rows released after a row with a later timestamp had been released.</summary>
+    public long OutOfOrderReleases { get; set; }
+
+    /// <summary>Messages stamped before the time bound that came after the partition's end (its first message at or past it): not released.</summary>
+    public long InBoundAfterEnd { get; private set; }
 
     /// <summary>Messages taken from the front by the release in progress.</summary>
     public int Taken { get; set; }
@@ -45,15 +101,27 @@ internal sealed class TrackedPartition(PartitionSpec spec, int topicIndex, Chunk
     /// <summary>Key and value bytes of the messages taken by the release in progress.</summary>
     public long TakenBytes { get; set; }
 
-    // The consumed offset at the moment the partition caught up: once released, it is live.
-    private long _catchUpOffset = spec.StartOffset - 1;
-
-    /// <summary>Records a consumed message; false for an offset already consumed (a redelivery), which is ignored.</summary>
-    public bool Consume(long offset, long timestampMs, long cutoffMs)
+    /// <summary>Records a consumed message and says whether to hold it.</summary>
+    public Delivery Consume(long offset, long timestampMs, long cutoffMs, long nowMs)
     {
-        if (offset <= ConsumedOffset)
+        if (offset <= ConsumedOffset || offset <= _pastEndOffset)
         {
-            return false;
+            return Delivery.Redelivered;
+        }
+
+        LastProgressMs = nowMs;
+        AtEnd = false;
+        if (Done || offset >= Spec.BoundOffset || timestampMs >= Spec.BoundMs)
+        {
+            // A message stamped inside the time bound after the end: the end stands (it was released up to), the message is counted.
+            InBoundAfterEnd += Done && timestampMs < Spec.BoundMs ? 1 : 0;
+            _pastEndOffset = offset;
+            if (!Done)
+            {
+                Finish(offset);
+            }
+
+            return Delivery.PastEnd;
         }
 
         ConsumedOffset = offset;
@@ -65,18 +133,40 @@ internal sealed class TrackedPartition(PartitionSpec spec, int topicIndex, Chunk
             MarkCaughtUp();
         }
 
-        return true;
+        if (offset >= Spec.BoundOffset - 1)
+        {
+            Finish(offset + 1);
+        }
+
+        return Delivery.Held;
     }
 
     /// <summary>
     /// The consumer reached the end of what the broker has. Past the captured end offset that is
     /// a catch-up, even when the last offsets were transaction markers that carry no message.
     /// </summary>
-    public void EndOfPartition(long position)
+    public void EndOfPartition(long position, long nowMs)
     {
+        LastProgressMs = nowMs;
+        AtEnd = true;
+        EndPosition = position;
         if (!CaughtUp && position >= Spec.EndOffset)
         {
             MarkCaughtUp();
+        }
+
+        if (!Done && position >= Spec.BoundOffset)
+        {
+            Finish(Spec.BoundOffset);
+        }
+    }
+
+    /// <summary>A time bound the clock has passed ends a partition that is at the end of its log: anything produced later is stamped later.</summary>
+    public void CheckClock(long nowMs)
+    {
+        if (!Done && AtEnd && nowMs >= Spec.BoundMs)
+        {
+            Finish(EndPosition);
         }
     }
 
@@ -90,6 +180,16 @@ internal sealed class TrackedPartition(PartitionSpec spec, int topicIndex, Chunk
         if (!IsLive && CaughtUp && (Buffer.Count == 0 || ReleasedOffset >= _catchUpOffset))
         {
             IsLive = true;
+        }
+    }
+
+    private void Finish(long endOffset)
+    {
+        Done = true;
+        EndBound = endOffset;
+        if (!CaughtUp)
+        {
+            MarkCaughtUp();
         }
     }
 

@@ -34,10 +34,23 @@ public class TypedConsumer<T, TKey> : IDisposable
         int maxHeldMessages = EngineOptions.DefaultMaxHeldMessages,
         long maxHeldBytes = EngineOptions.DefaultMaxHeldBytes,
         BadPayloadPolicy badPayloadPolicy = BadPayloadPolicy.Skip)
+        : this(config, topics, new ConsumerOptions
+        {
+            CutoffMs = cutoffMs, BatchSize = batchSize, MaxHeldMessages = maxHeldMessages, MaxHeldBytes = maxHeldBytes, BadPayloadPolicy = badPayloadPolicy,
+        })
     {
+    }
+
+    /// <param name="config">librdkafka consumer settings; <c>bootstrap.servers</c> is required, <c>group.id</c> defaults to a fresh unique id.</param>
+    /// <param name="topics">The topics to read, each with its offset policy. Order breaks timestamp ties.</param>
+    /// <param name="options">The consumer's settings, <see cref="ConsumerOptions.BadPayloadPolicy"/> among them; validated here.</param>
+    public TypedConsumer(IReadOnlyDictionary<string, string> config, IEnumerable<SourceTopic> topics, ConsumerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
         // Checked before connecting: an unsupported key type or policy is a programming error.
-        _decoder = new TypedBatchDecoder<T, TKey>(badPayloadPolicy);
-        _manager = new ConsumerManager(config, topics, cutoffMs, batchSize, maxHeldMessages, maxHeldBytes);
+        _decoder = new TypedBatchDecoder<T, TKey>(options.BadPayloadPolicy);
+        _manager = new ConsumerManager(config, topics, options);
     }
 
     /// <summary>The schema of every batch: metadata columns, member columns, and the error columns under <see cref="BadPayloadPolicy.Skip"/>.</summary>
@@ -48,6 +61,9 @@ public class TypedConsumer<T, TKey> : IDisposable
 
     /// <inheritdoc cref="ConsumerManager.IsLive"/>
     public bool IsLive => _manager.IsLive;
+
+    /// <inheritdoc cref="ConsumerManager.IsComplete"/>
+    public bool IsComplete => _manager.IsComplete;
 
     /// <summary>The consumer underneath, for the host's commits of windows.</summary>
     internal ConsumerManager Manager => _manager;
@@ -69,7 +85,7 @@ public class TypedConsumer<T, TKey> : IDisposable
     public TypedBatch<T, TKey> Poll(int timeoutMs) => PollBatch(timeoutMs);
 
     /// <inheritdoc cref="Poll(int)"/>
-    public TypedBatch<T, TKey> Poll(TimeSpan timeout) => PollBatch(ToMilliseconds(timeout));
+    public TypedBatch<T, TKey> Poll(TimeSpan timeout) => PollBatch(ConsumerManager.TimeoutMs(timeout));
 
     /// <inheritdoc cref="ConsumerManager.PartitionState"/>
     public RecordBatch PartitionState() => _manager.PartitionState();
@@ -93,8 +109,6 @@ public class TypedConsumer<T, TKey> : IDisposable
             _manager.Dispose();
         }
     }
-
-    private protected static int ToMilliseconds(TimeSpan timeout) => (int)Math.Clamp(timeout.TotalMilliseconds, 0, int.MaxValue);
 
     private protected virtual TypedBatch<T, TKey> CreateBatch(RecordBatch batch, IReadOnlyList<PayloadError> errors, KeyCodec<TKey> keys, int firstMember) =>
         new(batch, errors, keys, firstMember);
@@ -126,7 +140,7 @@ public class TypedConsumer<T, TKey> : IDisposable
 public sealed class TypedConsumer<T> : TypedConsumer<T, string>
     where T : IArrowMessage<T>
 {
-    /// <inheritdoc cref="TypedConsumer{T, TKey}.TypedConsumer"/>
+    /// <inheritdoc cref="TypedConsumer{T, TKey}.TypedConsumer(IReadOnlyDictionary{string, string}, IEnumerable{SourceTopic}, long?, int, int, long, BadPayloadPolicy)"/>
     public TypedConsumer(
         IReadOnlyDictionary<string, string> config,
         IEnumerable<SourceTopic> topics,
@@ -139,11 +153,17 @@ public sealed class TypedConsumer<T> : TypedConsumer<T, string>
     {
     }
 
+    /// <inheritdoc cref="TypedConsumer{T, TKey}.TypedConsumer(IReadOnlyDictionary{string, string}, IEnumerable{SourceTopic}, ConsumerOptions)"/>
+    public TypedConsumer(IReadOnlyDictionary<string, string> config, IEnumerable<SourceTopic> topics, ConsumerOptions options)
+        : base(config, topics, options)
+    {
+    }
+
     /// <inheritdoc cref="TypedConsumer{T, TKey}.Poll(int)"/>
     public new TypedBatch<T> Poll(int timeoutMs) => (TypedBatch<T>)PollBatch(timeoutMs);
 
     /// <inheritdoc cref="TypedConsumer{T, TKey}.Poll(int)"/>
-    public new TypedBatch<T> Poll(TimeSpan timeout) => (TypedBatch<T>)PollBatch(ToMilliseconds(timeout));
+    public new TypedBatch<T> Poll(TimeSpan timeout) => (TypedBatch<T>)PollBatch(ConsumerManager.TimeoutMs(timeout));
 
     private protected override TypedBatch<T, string> CreateBatch(RecordBatch batch, IReadOnlyList<PayloadError> errors, KeyCodec<string> keys, int firstMember) =>
         new TypedBatch<T>(batch, errors, keys, firstMember);

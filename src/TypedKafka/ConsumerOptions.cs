@@ -1,0 +1,88 @@
+using TypedKafka.Engine;
+
+namespace TypedKafka;
+
+/// <summary>
+/// A consumer's settings beyond its Kafka config and topics, taken by <see cref="ConsumerManager"/>
+/// and the typed consumers. Validated when the consumer is created; an error names the property.
+/// </summary>
+public sealed record ConsumerOptions
+{
+    /// <summary>At most this many messages per poll. Default 10,000.</summary>
+    public int BatchSize { get; init; } = EngineOptions.DefaultBatchSize;
+
+    /// <summary>
+    /// The switch from replay to live (Unix ms): a partition's replay ends at its end offset or at
+    /// its first message at or after this time. Default: the time the consumer is created.
+    /// Not an end: messages after it keep coming, live. For an end, see <see cref="Until"/>.
+    /// </summary>
+    public long? CutoffMs { get; init; }
+
+    /// <summary>Above this many messages held for ordering, partitions that run ahead are paused. Default 1,000,000.</summary>
+    public int MaxHeldMessages { get; init; } = EngineOptions.DefaultMaxHeldMessages;
+
+    /// <summary>Above this many key and value bytes held for ordering, partitions that run ahead are paused. Default 256 MiB.</summary>
+    public long MaxHeldBytes { get; init; } = EngineOptions.DefaultMaxHeldBytes;
+
+    /// <summary>
+    /// Where the replay ends, or null (the default) for no end: live messages keep coming.
+    /// With an end, exactly the messages before it are released, then <c>IsComplete</c> turns true.
+    /// </summary>
+    public ReplayEnd? Until { get; init; }
+
+    /// <summary>How rows are ordered once replay is over. Default: <see cref="LiveOrdering.OnArrival"/>.</summary>
+    public LiveOrdering LiveOrdering { get; init; } = LiveOrdering.OnArrival;
+
+    /// <summary>
+    /// During replay, a partition that has delivered nothing and made no progress for this long
+    /// stops holding the others back; its rows are released as they come and counted when out of
+    /// order. Null (the default): wait for every partition, however long.
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>What a typed consumer does with a message it cannot decode; by default it is kept as a bad row and the read goes on.</summary>
+    public BadPayloadPolicy BadPayloadPolicy { get; init; } = BadPayloadPolicy.Skip;
+
+    /// <summary>The clock of <see cref="LiveOrdering"/>'s hold, <see cref="IdleTimeout"/> and time bounds of <see cref="Until"/>. Default: the system clock.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Checks every setting; the exception names the property at fault.</summary>
+    public void Validate()
+    {
+        Positive(BatchSize, nameof(BatchSize));
+        Positive(MaxHeldMessages, nameof(MaxHeldMessages));
+        Positive(MaxHeldBytes, nameof(MaxHeldBytes));
+        if (CutoffMs is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CutoffMs), CutoffMs, $"{nameof(CutoffMs)} must be a Unix time in milliseconds, 0 or more.");
+        }
+
+        if (IdleTimeout is { } idle && (idle <= TimeSpan.Zero || idle.Ticks % TimeSpan.TicksPerMillisecond != 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(IdleTimeout), idle, $"{nameof(IdleTimeout)} must be positive whole milliseconds, or null to wait for every partition.");
+        }
+
+        if (LiveOrdering is null)
+        {
+            throw new ArgumentNullException(nameof(LiveOrdering), $"{nameof(LiveOrdering)} is required; the default is {nameof(TypedKafka.LiveOrdering.OnArrival)}.");
+        }
+
+        if (!Enum.IsDefined(BadPayloadPolicy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(BadPayloadPolicy), BadPayloadPolicy, $"{nameof(BadPayloadPolicy)} must be Skip or Fail.");
+        }
+
+        if (TimeProvider is null)
+        {
+            throw new ArgumentNullException(nameof(TimeProvider), $"{nameof(TimeProvider)} is required; the default is {nameof(System.TimeProvider)}.{nameof(System.TimeProvider.System)}.");
+        }
+    }
+
+    private static void Positive(long value, string property)
+    {
+        if (value <= 0)
+        {
+            throw new ArgumentOutOfRangeException(property, value, $"{property} must be positive.");
+        }
+    }
+}
