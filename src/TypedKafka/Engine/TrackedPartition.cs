@@ -114,7 +114,7 @@ internal sealed class TrackedPartition
         if (Done || offset >= Spec.BoundOffset || timestampMs >= Spec.BoundMs)
         {
             // A message stamped inside the time bound after the end: the end stands (it was released up to), the message is counted.
-            InBoundAfterEnd += Done && timestampMs < Spec.BoundMs ? 1 : 0;
+            InBoundAfterEnd += Done && Spec.BoundMs != long.MaxValue && timestampMs < Spec.BoundMs ? 1 : 0;
             _pastEndOffset = offset;
             if (!Done)
             {

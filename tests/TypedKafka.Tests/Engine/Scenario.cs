@@ -11,7 +11,9 @@ public sealed record Scenario(
     IReadOnlyList<ScenarioPartition> Partitions,
     IReadOnlyList<ScenarioStep> Steps,
     int? MaxHeldMessages = null,
-    long? MaxHeldBytes = null)
+    long? MaxHeldBytes = null,
+    long? LiveHoldMs = null,
+    long? IdleTimeoutMs = null)
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
@@ -25,9 +27,12 @@ public sealed record Scenario(
         ?? throw new InvalidDataException($"{path} holds no scenario.");
 }
 
-public sealed record ScenarioPartition(string Topic, int Partition, long StartOffset, long EndOffset);
+/// <summary>A partition and its replay range; <c>boundOffset</c> (exclusive) and <c>boundMs</c> end a bounded read.</summary>
+public sealed record ScenarioPartition(string Topic, int Partition, long StartOffset, long EndOffset, long? BoundOffset = null, long? BoundMs = null);
 
+/// <summary>One step: the clock is set to <c>clockMs</c> (when given) before anything is delivered, then one release.</summary>
 public sealed record ScenarioStep(
+    long? ClockMs = null,
     IReadOnlyList<ScenarioMessage>? Deliver = null,
     IReadOnlyList<ScenarioEof>? Eof = null,
     IReadOnlyList<MessageRef>? ExpectReleased = null,
@@ -35,6 +40,7 @@ public sealed record ScenarioStep(
     bool? ExpectIsLive = null,
     int? ExpectHeld = null,
     int? ExpectPaused = null,
+    bool? ExpectIsComplete = null,
     // A number, or null for "no watermark"; absent means not checked.
     JsonElement ExpectWatermark = default,
     string? Comment = null);
@@ -55,4 +61,9 @@ public sealed record ExpectedState(
     bool? IsLive = null,
     bool? IsPaused = null,
     long? LastConsumedTimestampMs = null,
-    int? HeldMessages = null);
+    int? HeldMessages = null,
+    bool? IsComplete = null,
+    long? EndBound = null,
+    long? InBoundAfterEnd = null,
+    long? OutOfOrderReleases = null,
+    string? Blocking = null);

@@ -36,9 +36,14 @@ public sealed class ScenarioTests
             scenario.CutoffMs,
             scenario.BatchSize,
             scenario.MaxHeldMessages ?? EngineOptions.DefaultMaxHeldMessages,
-            scenario.MaxHeldBytes ?? EngineOptions.DefaultMaxHeldBytes);
+            scenario.MaxHeldBytes ?? EngineOptions.DefaultMaxHeldBytes)
+        {
+            LiveHoldMs = scenario.LiveHoldMs,
+            IdleTimeoutMs = scenario.IdleTimeoutMs,
+        };
         using var engine = new OrderedMergeEngine(
-            scenario.Partitions.Select(p => new PartitionSpec(p.Topic, p.Partition, p.StartOffset, p.EndOffset)),
+            scenario.Partitions.Select(p => new PartitionSpec(
+                p.Topic, p.Partition, p.StartOffset, p.EndOffset, p.BoundOffset ?? long.MaxValue, p.BoundMs ?? long.MaxValue)),
             options);
         var delivered = new Dictionary<MessageRef, ScenarioMessage>();
         var released = new HashSet<MessageRef>();
@@ -47,6 +52,11 @@ public sealed class ScenarioTests
         {
             var step = scenario.Steps[stepNumber - 1];
             var where = $"{scenario.Name}, step {stepNumber}";
+            if (step.ClockMs is { } clock)
+            {
+                engine.Advance(clock);
+            }
+
             foreach (var message in step.Deliver ?? [])
             {
                 var key = message.Key is null ? null : Encoding.UTF8.GetBytes(message.Key);
@@ -79,6 +89,11 @@ public sealed class ScenarioTests
             if (step.ExpectIsLive is { } live)
             {
                 Assert.True(live == engine.IsLive, $"{where}: expected IsLive {live}.");
+            }
+
+            if (step.ExpectIsComplete is { } complete)
+            {
+                Assert.True(complete == engine.IsComplete, $"{where}: expected IsComplete {complete}.");
             }
 
             if (step.ExpectHeld is { } held)
@@ -149,6 +164,18 @@ public sealed class ScenarioTests
         Check(expected.IsPaused, ((BooleanArray)state.Column("is_paused")).GetValue(row), culprit, "is_paused");
         Check(expected.LastConsumedTimestampMs, ((TimestampArray)state.Column("last_consumed_timestamp")).GetTimestamp(row)?.ToUnixTimeMilliseconds(), culprit, "last_consumed_timestamp");
         Check(expected.HeldMessages, ((Int32Array)state.Column("held_messages")).GetValue(row), culprit, "held_messages");
+        Check(expected.IsComplete, ((BooleanArray)state.Column("is_complete")).GetValue(row), culprit, "is_complete");
+        Check(expected.EndBound, ((Int64Array)state.Column("end_bound")).GetValue(row), culprit, "end_bound");
+        Check(expected.InBoundAfterEnd, ((Int64Array)state.Column("in_bound_after_end")).GetValue(row), culprit, "in_bound_after_end");
+        Check(expected.OutOfOrderReleases, ((Int64Array)state.Column("out_of_order_releases")).GetValue(row), culprit, "out_of_order_releases");
+        if (expected.Blocking is { } blocking)
+        {
+            // "none" expects no blocking reason; any other text must start the reason.
+            var actual = ((StringArray)state.Column("blocking")).GetString(row);
+            Assert.True(
+                blocking == "none" ? actual is null : actual?.StartsWith(blocking, StringComparison.Ordinal) == true,
+                $"{culprit}: expected blocking '{blocking}', found '{actual ?? "null"}'.");
+        }
     }
 
     private static void Check<T>(T? expected, T? actual, string culprit, string column)
