@@ -10,11 +10,23 @@ public sealed class LocalCommandTests
     public async Task Local_prints_its_bootstrap_servers_first_serves_any_client_and_stops_on_ctrl_c()
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "TypedKafka.Cli.dll");
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [cli, "local", "--brokers", "3", "--topic", "events:8"])
+        string[] command = ["dotnet", cli, "local", "--brokers", "3", "--topic", "events:8"];
+
+        // Started in the background of a non-interactive shell (`cmd &`, nohup, some CI runners), this test
+        // process ignores SIGINT, and so would the CLI it starts: Ctrl+C could never reach it. Restore it there.
+        if (SigIntIgnored())
+        {
+            command = ["env", "--default-signal=INT", .. command];
+        }
+
+        using var process = Process.Start(new ProcessStartInfo(command[0], command[1..])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
+
+        // Read from the start, so a full pipe can never block the CLI.
+        var stderr = process.StandardError.ReadToEndAsync();
         try
         {
             var bootstrap = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
@@ -38,7 +50,7 @@ public sealed class LocalCommandTests
 
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
             Assert.Equal(0, process.ExitCode);
-            Assert.Contains("stopped", await process.StandardError.ReadToEndAsync(), StringComparison.Ordinal);
+            Assert.Contains("stopped", await stderr, StringComparison.Ordinal);
         }
         finally
         {
@@ -47,5 +59,13 @@ public sealed class LocalCommandTests
                 process.Kill();
             }
         }
+    }
+
+    /// <summary>Whether this process ignores SIGINT (Linux: bit 2 of SigIgn in /proc/self/status); its children inherit that.</summary>
+    private static bool SigIntIgnored()
+    {
+        const string Status = "/proc/self/status";
+        var line = File.Exists(Status) ? File.ReadLines(Status).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal)) : null;
+        return line is not null && (ulong.Parse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) & (1UL << (2 - 1))) != 0;
     }
 }

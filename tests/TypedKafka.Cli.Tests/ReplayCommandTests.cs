@@ -11,8 +11,8 @@ public sealed class ReplayCommandTests : IDisposable
     private const long Base = 1_767_225_600_000;
     private readonly LocalKafkaCluster _cluster = new();
     private readonly string _folder = Directory.CreateTempSubdirectory("typedkafka-cli-").FullName;
-    private readonly StringWriter _stdout = new();
-    private readonly StringWriter _stderr = new();
+    private readonly SynchronizedStringWriter _stdout = new();
+    private readonly SynchronizedStringWriter _stderr = new();
 
     public ReplayCommandTests()
     {
@@ -32,6 +32,18 @@ public sealed class ReplayCommandTests : IDisposable
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, Interactive = InteractionSupport.No, Out = new AnsiConsoleOutput(_stdout) });
         return TypedKafkaCommand.InvokeAsync(args, console, _stdout, _stderr, cancellation);
+    }
+
+    /// <summary>Waits for a condition the running command reaches on its own; the generous limit only guards against a hang.</summary>
+    private async Task Eventually(Func<bool> condition, string what, Task<int> run)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            Assert.False(run.IsCompleted, $"The command ended before {what}: {_stderr}");
+            Assert.True(DateTime.UtcNow < deadline, $"Never happened: {what}. Output: {_stdout}");
+            await Task.Delay(50);
+        }
     }
 
     private static List<(string Topic, long Offset, long Timestamp)> ReadArrowFile(string path)
@@ -80,14 +92,10 @@ public sealed class ReplayCommandTests : IDisposable
         using var stop = new CancellationTokenSource();
         var run = Run(stop.Token, "replay", "--bootstrap-servers", _cluster.BootstrapServers, "--topic", "views:latest", "--follow", "--out", output);
 
-        // Latest: nothing to replay. What is produced now arrives live.
-        await Task.Delay(1000);
+        // Latest: nothing to replay. Once both partitions are live, what is produced arrives live.
+        await Eventually(() => _stdout.ToString().Contains("live 2/2", StringComparison.Ordinal), "both partitions live", run);
         _cluster.Produce("views", [LocalMessage.FromStrings(0, Base + 1_000_000, null, "live-0"), LocalMessage.FromStrings(1, Base + 1_000_001, null, "live-1")]);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!_stdout.ToString().Contains("released 2", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
+        await Eventually(() => _stdout.ToString().Contains("released 2", StringComparison.Ordinal), "the two live messages released", run);
 
         await stop.CancelAsync();
         var exit = await run;
@@ -155,5 +163,126 @@ public sealed class ReplayCommandTests : IDisposable
         var exit = await Run(CancellationToken.None, "replay", "--bootstrap-servers", _cluster.BootstrapServers, "--topic", "clicks:earliest", "--config", "fetch.max.bites=1");
         Assert.Equal(1, exit);
         Assert.Contains("fetch.max.bites", _stderr.ToString(), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>
+/// A <see cref="StringWriter"/> a test may read (<see cref="ToString"/>) while the command writes
+/// to it from another thread: a plain one's <see cref="System.Text.StringBuilder"/> is not safe for that.
+/// </summary>
+internal sealed class SynchronizedStringWriter : StringWriter
+{
+    private readonly Lock _lock = new();
+
+    public override void Write(char value)
+    {
+        lock (_lock)
+        {
+            base.Write(value);
+        }
+    }
+
+    public override void Write(char[] buffer, int index, int count)
+    {
+        lock (_lock)
+        {
+            base.Write(buffer, index, count);
+        }
+    }
+
+    public override void Write(ReadOnlySpan<char> buffer)
+    {
+        lock (_lock)
+        {
+            base.Write(buffer);
+        }
+    }
+
+    public override void Write(string? value)
+    {
+        lock (_lock)
+        {
+            base.Write(value);
+        }
+    }
+
+    public override void WriteLine(ReadOnlySpan<char> buffer)
+    {
+        lock (_lock)
+        {
+            base.WriteLine(buffer);
+        }
+    }
+
+    public override void WriteLine(string? value)
+    {
+        lock (_lock)
+        {
+            base.WriteLine(value);
+        }
+    }
+
+    public override Task WriteAsync(char value)
+    {
+        Write(value);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteAsync(string? value)
+    {
+        Write(value);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteAsync(char[] buffer, int index, int count)
+    {
+        Write(buffer, index, count);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default)
+    {
+        Write(buffer.Span);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteLineAsync(char value)
+    {
+        lock (_lock)
+        {
+            base.WriteLine(value);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteLineAsync(string? value)
+    {
+        WriteLine(value);
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteLineAsync(char[] buffer, int index, int count)
+    {
+        lock (_lock)
+        {
+            base.WriteLine(buffer, index, count);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task WriteLineAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default)
+    {
+        WriteLine(buffer.Span);
+        return Task.CompletedTask;
+    }
+
+    public override string ToString()
+    {
+        lock (_lock)
+        {
+            return base.ToString();
+        }
     }
 }

@@ -6,7 +6,8 @@ namespace TypedKafka.Testing.Tests;
 /// <summary>Plain Confluent.Kafka clients against a <see cref="LocalKafkaCluster"/>, tuned to notice faults quickly.</summary>
 internal static class KafkaClients
 {
-    internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    /// <summary>A deadline on conditions, reached early when all is well: generous, since on a loaded machine a group join alone can take seconds.</summary>
+    internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     internal static ConsumerConfig ConsumerConfig(LocalKafkaCluster cluster) => new()
     {

@@ -27,7 +27,8 @@ public sealed class EndToEndTests : IDisposable
             new Dictionary<string, string> { ["bootstrap.servers"] = cluster.BootstrapServers },
             [SourceTopic.FromEarliest("clicks")],
             batchSize: 40);
-        using var assembler = new WindowAssembler(new TumblingWindowOptions(TimeSpan.FromMinutes(1)));
+        // An hour after the data: once live, the clock closes the last window at once.
+        using var assembler = new WindowAssembler(new TumblingWindowOptions(TimeSpan.FromMinutes(1)) { Clock = new ManualClock(Start + 3_600_000) });
 
         var released = new List<string>();
         var paths = new List<string>();
@@ -37,7 +38,6 @@ public sealed class EndToEndTests : IDisposable
             var batch = manager.Poll(timeoutMs: 500);
             released.AddRange(Batches.Rows([batch]));
 
-            // The data is old: once live, the clock closes the last window at once.
             foreach (var window in assembler.Add(batch, manager.PrimingWatermark, manager.IsLive))
             {
                 using (window)
