@@ -25,7 +25,11 @@ public sealed class ConsumerManager : IDisposable
     private readonly int _batchSize;
     private readonly PartitionLookup _lookup;
     private readonly TimeProvider _clock;
+    private readonly bool _failOnDataLoss;
+    private readonly Microsoft.Extensions.Logging.ILogger? _logger;
+    private readonly TimeSpan _requestTimeout;
     private Error? _fatalError;
+    private DataLossException? _dataLoss;
 
     // 1 while a thread is inside the engine (Poll, PartitionState, commits); Dispose waits for it to leave.
     private int _busy;
@@ -66,6 +70,12 @@ public sealed class ConsumerManager : IDisposable
         };
         var settings = ConsumerSettings.Build(config, topicList.Count, out var requestTimeout);
         _batchSize = options.BatchSize;
+        _failOnDataLoss = options.FailOnDataLoss;
+        _logger = options.Logger;
+        _requestTimeout = requestTimeout;
+
+        // A position the log no longer holds must not be jumped over silently: the client reports it, and we decide.
+        settings.AutoOffsetReset = AutoOffsetReset.Error;
 
         _consumer = BuildConsumer(settings);
         try
@@ -362,6 +372,11 @@ public sealed class ConsumerManager : IDisposable
                     _engine.Advance(NowMs());
                 }
             }
+            catch (ConsumeException e) when (e.Error.Code == ErrorCode.Local_AutoOffsetReset)
+            {
+                OnPositionOutOfRange(e);
+                continue;
+            }
             catch (ConsumeException e) when (!e.Error.IsFatal && ConsumerErrors.IsTransient(e.Error.Code))
             {
                 // The client retries these itself (a fetch that timed out, a leader that moved).
@@ -410,6 +425,79 @@ public sealed class ConsumerManager : IDisposable
     private string Describe(ConsumeResult<byte[], byte[]>? record) =>
         record is null ? "a partition" : $"{record.Topic ?? _lookup.OnlyTopic}[{record.Partition.Value}] at offset {record.Offset.Value}";
 
+    /// <summary>
+    /// The log no longer holds the offset the consumer was to read next: retention, DeleteRecords
+    /// or truncation. What was deleted before it was read is lost; under FailOnDataLoss that fails
+    /// the consumer, otherwise it is counted and reading goes on from the oldest offset left.
+    /// </summary>
+    private void OnPositionOutOfRange(ConsumeException e)
+    {
+        var record = e.ConsumerRecord;
+        var topic = record?.Topic ?? _lookup.OnlyTopic;
+        var index = record is null || topic is null ? -1 : _lookup.IndexOf(topic, record.Partition.Value);
+        if (index < 0)
+        {
+            throw new KafkaException(new Error(e.Error.Code, $"Consuming {Describe(record)} failed: {e.Error.Reason}", e.Error.IsFatal), e);
+        }
+
+        var spec = _engine.Partition(index);
+        var partition = new TopicPartition(spec.Topic, spec.Partition);
+        var next = _engine.ConsumedOffset(index) + 1;
+        var watermarks = _consumer.QueryWatermarkOffsets(partition, _requestTimeout);
+        var (low, high) = (watermarks.Low.Value, watermarks.High.Value);
+        if (low > next)
+        {
+            if (_failOnDataLoss)
+            {
+                _dataLoss = new DataLossException(spec.Topic, spec.Partition, next, low);
+                throw _dataLoss;
+            }
+
+            _engine.RecordLoss(index, next, low);
+            if (_logger is not null)
+            {
+                ConsumerLog.DataLost(_logger, spec.Topic, spec.Partition, next, low - 1, low - next, low);
+            }
+        }
+        else if (next > high)
+        {
+            // The log was truncated below what was already read (an unclean leader election): nothing
+            // unread is lost, but what comes next replaces offsets already released.
+            var error = new KafkaException(new Error(ErrorCode.OffsetOutOfRange, $"{spec.Topic}[{spec.Partition}]: the log was truncated to offset {high}, below offset {next - 1} already read."));
+            if (_logger is not null)
+            {
+                ConsumerLog.Truncated(_logger, error, spec.Topic, spec.Partition);
+            }
+
+            throw error;
+        }
+
+        ResumeAt(index, Math.Max(low, next));
+    }
+
+    /// <summary>
+    /// Moves one partition's position. The client refuses a Seek on a partition whose fetch failed
+    /// ("Erroneous state"), so the whole assignment is made again, every other partition at the
+    /// offset after its last consumed one (messages read ahead are fetched again and ignored as
+    /// redeliveries) and paused ones paused again.
+    /// </summary>
+    private void ResumeAt(int index, long offset)
+    {
+        var positions = new List<TopicPartitionOffset>(_engine.PartitionCount);
+        for (var i = 0; i < _engine.PartitionCount; i++)
+        {
+            var spec = _engine.Partition(i);
+            positions.Add(new TopicPartitionOffset(spec.Topic, spec.Partition, i == index ? offset : _engine.ConsumedOffset(i) + 1));
+        }
+
+        _consumer.Assign(positions);
+        var paused = Enumerable.Range(0, _engine.PartitionCount).Where(_engine.IsPaused).Select(ToTopicPartition).ToList();
+        if (paused.Count > 0)
+        {
+            _consumer.Pause(paused);
+        }
+    }
+
     private void ApplyBackpressure()
     {
         if (_engine.PartitionsToPause.Count > 0)
@@ -431,6 +519,11 @@ public sealed class ConsumerManager : IDisposable
 
     private void ThrowIfFailed()
     {
+        if (_dataLoss is { } loss)
+        {
+            throw new DataLossException(loss.Topic!, loss.Partition, loss.FirstLostOffset, loss.EndLostOffset);
+        }
+
         if (_fatalError is { } error)
         {
             throw new KafkaException(error);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using TypedKafka.Engine;
 
 namespace TypedKafka;
@@ -39,6 +40,17 @@ public sealed record ConsumerOptions
     /// order. Null (the default): wait for every partition, however long.
     /// </summary>
     public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>
+    /// When the log no longer holds offsets still to be read (retention, deletion, truncation):
+    /// true (the default, as Spark's <c>failOnDataLoss</c>) makes Poll throw a <see cref="DataLossException"/>
+    /// naming the partition and the lost range; false goes on from the oldest offset left, counts
+    /// the loss in partition state (<c>lost_messages</c>) and logs a warning to <see cref="Logger"/>.
+    /// </summary>
+    public bool FailOnDataLoss { get; init; } = true;
+
+    /// <summary>Where the client's log lines, recurring errors and data loss are reported; null (the default) reports nowhere, but errors that stop progress still throw.</summary>
+    public ILogger? Logger { get; init; }
 
     /// <summary>What a typed consumer does with a message it cannot decode; by default it is kept as a bad row and the read goes on.</summary>
     public BadPayloadPolicy BadPayloadPolicy { get; init; } = BadPayloadPolicy.Skip;

@@ -33,7 +33,9 @@ public static class Schemas
     /// <c>in_bound_after_end</c> (messages stamped before a time bound that came after the
     /// partition's first message at or past it: not released), <c>out_of_order_releases</c> (rows
     /// released after a row with a later timestamp) and <c>blocking</c> (why the partition holds
-    /// back release: "holds the watermark", "waiting for first message", "idle since ..."; null when it does not).
+    /// back release: "holds the watermark", "waiting for first message", "idle since ..."; null when it does not)
+    /// and <c>lost_messages</c> (messages deleted from the log before they were read, counted when
+    /// <see cref="ConsumerOptions.FailOnDataLoss"/> is off).
     /// Offsets are inclusive: <c>consumed_offset</c> and <c>released_offset</c> are
     /// <c>replay_start_offset - 1</c> until the first message is consumed or released.
     /// </summary>
@@ -56,5 +58,6 @@ public static class Schemas
         .Field(new Field("in_bound_after_end", Int64Type.Default, nullable: false))
         .Field(new Field("out_of_order_releases", Int64Type.Default, nullable: false))
         .Field(new Field("blocking", StringType.Default, nullable: true))
+        .Field(new Field("lost_messages", Int64Type.Default, nullable: false))
         .Build();
 }

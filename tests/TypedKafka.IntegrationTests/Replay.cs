@@ -12,9 +12,10 @@ public static class Replay
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     /// <summary>Polls until <paramref name="done"/> holds after a poll, or fails after <see cref="Patience"/>.</summary>
-    public static List<ReleasedRow> Until(ConsumerManager manager, Func<List<ReleasedRow>, bool> done, Action<ConsumerManager>? afterEachPoll = null)
+    /// <param name="into">Where to collect the rows, so that they are kept when a poll throws; a new list by default.</param>
+    public static List<ReleasedRow> Until(ConsumerManager manager, Func<List<ReleasedRow>, bool> done, Action<ConsumerManager>? afterEachPoll = null, List<ReleasedRow>? into = null)
     {
-        var rows = new List<ReleasedRow>();
+        var rows = into ?? [];
         var clock = Stopwatch.StartNew();
         while (true)
         {
@@ -35,8 +36,8 @@ public static class Replay
         }
     }
 
-    public static List<ReleasedRow> UntilLive(ConsumerManager manager, Action<ConsumerManager>? afterEachPoll = null) =>
-        Until(manager, _ => manager.IsLive && manager.HeldMessageCount == 0, afterEachPoll);
+    public static List<ReleasedRow> UntilLive(ConsumerManager manager, Action<ConsumerManager>? afterEachPoll = null, List<ReleasedRow>? into = null) =>
+        Until(manager, _ => manager.IsLive && manager.HeldMessageCount == 0, afterEachPoll, into);
 
     public static List<ReleasedRow> Rows(RecordBatch batch)
     {

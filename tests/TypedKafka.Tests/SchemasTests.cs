@@ -22,7 +22,7 @@ public sealed class SchemasTests
                 "consumed_offset: int64", "released_offset: int64", "last_consumed_timestamp: timestamp[ms, UTC]?",
                 "cutoff: timestamp[ms, UTC]", "is_live: bool", "is_paused: bool",
                 "held_messages: int32", "held_bytes: int64", "untimed_messages: int64",
-                "end_bound: int64?", "is_complete: bool", "in_bound_after_end: int64", "out_of_order_releases: int64", "blocking: utf8?",
+                "end_bound: int64?", "is_complete: bool", "in_bound_after_end: int64", "out_of_order_releases: int64", "blocking: utf8?", "lost_messages: int64",
             ],
             Describe(Schemas.PartitionState));
     }

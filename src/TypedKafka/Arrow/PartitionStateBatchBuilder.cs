@@ -28,6 +28,7 @@ internal static class PartitionStateBatchBuilder
         var inBoundAfterEnd = new Int64Array.Builder();
         var outOfOrder = new Int64Array.Builder();
         var blockingReason = new StringArray.Builder();
+        var lost = new Int64Array.Builder();
 
         foreach (var tracked in partitions)
         {
@@ -58,6 +59,7 @@ internal static class PartitionStateBatchBuilder
             isComplete.Append(tracked.Done && tracked.Buffer.Count == 0);
             inBoundAfterEnd.Append(tracked.InBoundAfterEnd);
             outOfOrder.Append(tracked.OutOfOrderReleases);
+            lost.Append(tracked.LostMessages);
             if (blocking(tracked) is { } reason)
             {
                 blockingReason.Append(reason);
@@ -73,7 +75,7 @@ internal static class PartitionStateBatchBuilder
             topic.Build(), partition.Build(), replayStart.Build(), replayEnd.Build(), consumed.Build(), released.Build(),
             new TimestampArray(Schemas.UtcMilliseconds, lastConsumed.Build(), lastConsumedValid.Build(), partitions.Count, lastConsumedValid.UnsetBitCount, 0),
             new TimestampArray(Schemas.UtcMilliseconds, cutoff.Build(), ArrowBuffer.Empty, partitions.Count, 0, 0), isLive.Build(), isPaused.Build(), heldMessages.Build(), heldBytes.Build(), untimed.Build(),
-            endBound.Build(), isComplete.Build(), inBoundAfterEnd.Build(), outOfOrder.Build(), blockingReason.Build(),
+            endBound.Build(), isComplete.Build(), inBoundAfterEnd.Build(), outOfOrder.Build(), blockingReason.Build(), lost.Build(),
         ];
         return new RecordBatch(Schemas.PartitionState, columns, partitions.Count);
     }

@@ -134,6 +134,22 @@ internal sealed class OrderedMergeEngine : IDisposable
 
     public bool IsPaused(int index) => _partitions[index].IsPaused;
 
+    /// <summary>The last offset consumed from the partition; its start offset - 1 before the first.</summary>
+    public long ConsumedOffset(int index) => _partitions[index].ConsumedOffset;
+
+    /// <summary>
+    /// Records that offsets <c>[firstLost, endLost)</c> of the partition were deleted before they
+    /// were read; the consumer goes on from <paramref name="endLost"/>.
+    /// </summary>
+    public void RecordLoss(int index, long firstLost, long endLost)
+    {
+        _partitions[index].LostMessages += endLost - firstLost;
+        LostMessages += endLost - firstLost;
+    }
+
+    /// <summary>Messages lost over all partitions (see <see cref="RecordLoss"/>).</summary>
+    public long LostMessages { get; private set; }
+
     /// <summary>The last offset released from the partition; its start offset - 1 before the first.</summary>
     public long ReleasedOffset(int index) => _partitions[index].ReleasedOffset;
 

@@ -95,6 +95,9 @@ internal sealed class TrackedPartition
     /// <summary>Messages stamped before the time bound that came after the partition's end (its first message at or past it): not released.</summary>
     public long InBoundAfterEnd { get; private set; }
 
+    /// <summary>Messages the log no longer held when they were to be read: gone without being consumed.</summary>
+    public long LostMessages { get; set; }
+
     /// <summary>Messages taken from the front by the release in progress.</summary>
     public int Taken { get; set; }
 
