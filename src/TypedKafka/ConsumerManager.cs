@@ -46,7 +46,7 @@ public sealed class ConsumerManager : IDisposable
         try
         {
             using var admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
-            var source = new KafkaOffsetSource(_consumer, admin, requestTimeout, settings.BootstrapServers);
+            var source = new KafkaOffsetSource(_consumer, admin, requestTimeout, settings);
             var specs = OffsetResolver.Resolve(topicList, source, DateTimeOffset.UtcNow);
             _engine = new OrderedMergeEngine(specs, options);
             _lookup = new PartitionLookup(_engine);
