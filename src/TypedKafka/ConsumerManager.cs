@@ -212,6 +212,7 @@ public sealed class ConsumerManager : IDisposable
     private IConsumer<StagedBytes, StagedBytes> BuildConsumer(ConsumerConfig config)
     {
         var deserializer = new StagingDeserializer(_staging);
+        var clientErrors = new ClientErrorMonitor();
         try
         {
             return new ConsumerBuilder<StagedBytes, StagedBytes>(config)
@@ -219,10 +220,11 @@ public sealed class ConsumerManager : IDisposable
                 .SetValueDeserializer(deserializer)
                 .SetErrorHandler((_, error) =>
                 {
-                    // Transient errors (a broker down, a connection reset) are retried by the client.
-                    if (error.IsFatal)
+                    // The client retries most errors itself (a broker down, a connection reset); the
+                    // monitor singles out fatal ones and those that recur without progress.
+                    if (clientErrors.Observe(error) is { } failure)
                     {
-                        _fatalError ??= error;
+                        _fatalError ??= failure;
                     }
                 })
                 .SetLogHandler((_, _) => { })
