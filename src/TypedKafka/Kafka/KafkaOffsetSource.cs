@@ -12,7 +12,10 @@ internal sealed class KafkaOffsetSource(IConsumer<StagedBytes, StagedBytes> cons
     : IOffsetSource
 {
     // The high watermark must be the one the consumer will stop at: under read_committed (librdkafka's default) the last stable offset.
-    private readonly IsolationLevel _isolation = settings.IsolationLevel ?? IsolationLevel.ReadCommitted;
+    // Read as the string librdkafka parses: Confluent's typed getter throws on spellings librdkafka takes.
+    private readonly IsolationLevel _isolation = string.Equals(settings.Get("isolation.level"), "read_uncommitted", StringComparison.OrdinalIgnoreCase)
+        ? IsolationLevel.ReadUncommitted
+        : IsolationLevel.ReadCommitted;
 
     public TimeSpan RequestTimeout => timeout;
 
