@@ -19,7 +19,11 @@ namespace TypedKafka.Testing;
 /// </remarks>
 public sealed class LocalKafkaCluster : IDisposable
 {
+    /// <summary>librdkafka's default <c>message.max.bytes</c>.</summary>
+    public const int DefaultMaxMessageBytes = 1_000_000;
+
     private readonly MockClusterHandle _cluster;
+    private int _maxMessageBytes = DefaultMaxMessageBytes;
 
     /// <summary>Starts a cluster of <paramref name="brokers"/> brokers, with ids 1 to <paramref name="brokers"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="brokers"/> is less than 1.</exception>
@@ -46,6 +50,23 @@ public sealed class LocalKafkaCluster : IDisposable
 
     /// <summary>The number of brokers; their ids are 1 to <see cref="BrokerCount"/>.</summary>
     public int BrokerCount { get; }
+
+    /// <summary>
+    /// The largest message <see cref="Produce"/> and <see cref="ProduceTransaction"/> write, in bytes as
+    /// librdkafka counts them (key, value and record overhead): their producers' <c>message.max.bytes</c>.
+    /// <see cref="DefaultMaxMessageBytes"/> unless set; raise it to test consumers against large messages.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside librdkafka's range, 1,000 to 1,000,000,000.</exception>
+    public int MaxMessageBytes
+    {
+        get => Volatile.Read(ref _maxMessageBytes);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1_000);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 1_000_000_000);
+            Volatile.Write(ref _maxMessageBytes, value);
+        }
+    }
 
     /// <summary>Creates a topic with the given number of partitions.</summary>
     /// <exception cref="ArgumentException">The topic name breaks Kafka's naming rules.</exception>
@@ -77,7 +98,7 @@ public sealed class LocalKafkaCluster : IDisposable
     public IReadOnlyList<long> Produce(string topic, IEnumerable<LocalMessage> messages)
     {
         LocalMessage[] batch = ValidateProduce(topic, messages);
-        return MessageWriter.Write(BootstrapServers, topic, batch, transactional: false);
+        return MessageWriter.Write(BootstrapServers, topic, batch, MaxMessageBytes, transactional: false);
     }
 
     /// <summary>
@@ -90,7 +111,7 @@ public sealed class LocalKafkaCluster : IDisposable
     public IReadOnlyList<long> ProduceTransaction(string topic, IEnumerable<LocalMessage> messages)
     {
         LocalMessage[] batch = ValidateProduce(topic, messages);
-        return MessageWriter.Write(BootstrapServers, topic, batch, transactional: true);
+        return MessageWriter.Write(BootstrapServers, topic, batch, MaxMessageBytes, transactional: true);
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ internal static class MessageWriter
     private static readonly TimeSpan s_deliveryTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_queueFullBackoff = TimeSpan.FromMilliseconds(50);
 
-    internal static long[] Write(string bootstrapServers, string topic, LocalMessage[] messages, bool transactional)
+    internal static long[] Write(string bootstrapServers, string topic, LocalMessage[] messages, int maxMessageBytes, bool transactional)
     {
         var config = new ProducerConfig
         {
@@ -23,6 +23,7 @@ internal static class MessageWriter
             Acks = Acks.All,
             LingerMs = 5,
             MessageTimeoutMs = (int)s_deliveryTimeout.TotalMilliseconds,
+            MessageMaxBytes = maxMessageBytes,
         };
         if (transactional)
         {

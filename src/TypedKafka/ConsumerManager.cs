@@ -74,14 +74,11 @@ public sealed class ConsumerManager : IDisposable
         _logger = options.Logger;
         _requestTimeout = requestTimeout;
 
-        // A position the log no longer holds must not be jumped over silently: the client reports it, and we decide.
-        settings.AutoOffsetReset = AutoOffsetReset.Error;
-
         _consumer = BuildConsumer(settings);
         try
         {
             using var admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
-            var source = new KafkaOffsetSource(_consumer, admin, requestTimeout, settings.BootstrapServers);
+            var source = new KafkaOffsetSource(_consumer, admin, requestTimeout, settings);
             var specs = ReplayBounds.Apply(OffsetResolver.Resolve(topicList, source, DateTimeOffset.UtcNow), options.Until, _clock.GetUtcNow());
             _engine = new OrderedMergeEngine(specs, engineOptions);
             _lookup = new PartitionLookup(_engine);
@@ -313,6 +310,7 @@ public sealed class ConsumerManager : IDisposable
     private IConsumer<StagedBytes, StagedBytes> BuildConsumer(ConsumerConfig config)
     {
         var deserializer = new StagingDeserializer(_staging);
+        var clientErrors = new ClientErrorMonitor();
         try
         {
             return new ConsumerBuilder<StagedBytes, StagedBytes>(config)
@@ -320,10 +318,11 @@ public sealed class ConsumerManager : IDisposable
                 .SetValueDeserializer(deserializer)
                 .SetErrorHandler((_, error) =>
                 {
-                    // Transient errors (a broker down, a connection reset) are retried by the client.
-                    if (error.IsFatal)
+                    // The client retries most errors itself (a broker down, a connection reset); the
+                    // monitor singles out fatal ones and those that recur without progress.
+                    if (clientErrors.Observe(error) is { } failure)
                     {
-                        _fatalError ??= error;
+                        _fatalError ??= failure;
                     }
                 })
                 .SetLogHandler((_, _) => { })

@@ -100,6 +100,44 @@ public sealed class ConstructionErrorTests : IDisposable
         Assert.Contains("enable.auto.commit", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("auto.offset.reset", "sideways")]
+    [InlineData("group.id", "")]
+    [InlineData("enable.auto.commit", "1")]
+    [InlineData("enable.auto.commit", "T")]
+    [InlineData("enable.auto.commit", "maybe")]
+    [InlineData("socket.timeout.ms", "soon")]
+    public void A_bad_setting_fails_construction_naming_its_key(string key, string value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ConsumerManager(Config((key, value)), [SourceTopic.FromEarliest("present")]));
+        Assert.Contains($"'{key}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bootstrap_setting_with_no_host_and_port_fails_at_once_naming_it()
+    {
+        // An ArgumentException, not the client's transport error after its timeout.
+        var error = Assert.Throws<ArgumentException>(() =>
+            new ConsumerManager(new Dictionary<string, string> { ["bootstrap.servers"] = "nonsense::::" }, [SourceTopic.FromEarliest("present")]));
+        Assert.Contains("'bootstrap.servers'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("nonsense::::", error.Message, StringComparison.Ordinal);
+    }
+
+    // librdkafka's own refusals are passed on; none may quote a secret.
+    [Theory]
+    [InlineData("sasl.passwrod", "hunter2-secret")]
+    [InlineData("security.protocol", "sasl_nonsense")]
+    [InlineData("enable.auto.commit", "yes")]
+    [InlineData("group.id", "")]
+    public void Config_errors_never_quote_a_secret(string key, string value)
+    {
+        var config = Config(("security.protocol", "sasl_plaintext"), ("sasl.mechanism", "PLAIN"), ("sasl.username", "alice"), ("sasl.password", "hunter2-secret"), ("ssl.key.password", "hunter2-secret"));
+        config[key] = value;
+        var error = Assert.ThrowsAny<Exception>(() => new ConsumerManager(config, [SourceTopic.FromEarliest("present")]));
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Unreachable_brokers_are_named()
     {

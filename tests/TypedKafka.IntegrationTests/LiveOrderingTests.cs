@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 using TypedKafka.Testing;
 using Xunit.Abstractions;
 
@@ -20,9 +21,11 @@ public sealed class LiveOrderingTests(ITestOutputHelper output)
         var random = new Random(7);
         var producer = Task.Run(async () =>
         {
+            using var client = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = cluster.BootstrapServers, LingerMs = 0 }).Build();
             for (var i = 0; i < count; i++)
             {
-                cluster.Produce("live-order", [new LocalMessage((i * 3) % 4, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null, [(byte)i])]);
+                var message = new Message<Null, byte[]> { Value = [(byte)i], Timestamp = new Timestamp(DateTimeOffset.UtcNow) };
+                await client.ProduceAsync(new TopicPartition("live-order", (i * 3) % 4), message);
                 await Task.Delay(random.Next(0, 51));
             }
         });

@@ -72,6 +72,35 @@ public sealed class ProduceTests
     }
 
     [Fact]
+    public void A_message_above_one_megabyte_is_written_once_the_producer_limit_is_raised()
+    {
+        using var cluster = new LocalKafkaCluster();
+        cluster.CreateTopic("large", partitions: 1);
+        var value = new byte[1 << 20];
+        Random.Shared.NextBytes(value);
+
+        var refused = Assert.Throws<KafkaException>(() => cluster.Produce("large", [new LocalMessage(0, 1, null, value)]));
+        cluster.MaxMessageBytes = 2 << 20;
+        IReadOnlyList<long> offsets = cluster.Produce("large", [new LocalMessage(0, 1, null, value)]);
+
+        Assert.Equal(ErrorCode.MsgSizeTooLarge, refused.Error.Code);
+        using IConsumer<byte[]?, byte[]?> consumer = KafkaClients.Consumer(cluster);
+        consumer.Assign(new TopicPartitionOffset("large", 0, offsets[0]));
+        Assert.Equal(value, Assert.Single(KafkaClients.ConsumeMessages(consumer, 1)).Message.Value);
+    }
+
+    [Theory]
+    [InlineData(999)]
+    [InlineData(1_000_000_001)]
+    public void A_producer_message_limit_outside_librdkafkas_range_is_rejected(int bytes)
+    {
+        using var cluster = new LocalKafkaCluster();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => cluster.MaxMessageBytes = bytes);
+        Assert.Equal(LocalKafkaCluster.DefaultMaxMessageBytes, cluster.MaxMessageBytes);
+    }
+
+    [Fact]
     public void Producing_nothing_returns_no_offsets()
     {
         using var cluster = new LocalKafkaCluster();

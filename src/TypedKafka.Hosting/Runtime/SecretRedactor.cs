@@ -1,14 +1,11 @@
+using TypedKafka.Kafka;
+
 namespace TypedKafka.Hosting.Runtime;
 
 /// <summary>Keeps secret setting values (passwords, keys, tokens) out of logs.</summary>
 internal sealed class SecretRedactor
 {
-    public const string Mask = "***";
-
-    private static readonly string[] SecretMarkers = ["password", "secret", "key", "token", "credential", "jaas", "oauthbearer.config"];
-
-    // Settings that contain "key" but name a file or an algorithm, not key material.
-    private static readonly string[] NotSecret = ["ssl.key.location", "ssl.keystore.location", "ssl.keystore.type"];
+    public const string Mask = SecretSettings.Mask;
 
     private readonly string[] _secretValues;
 
@@ -18,9 +15,7 @@ internal sealed class SecretRedactor
             .OrderByDescending(v => v.Length)
             .ToArray();
 
-    public static bool IsSecret(string key) =>
-        !NotSecret.Contains(key, StringComparer.OrdinalIgnoreCase)
-        && SecretMarkers.Any(marker => key.Contains(marker, StringComparison.OrdinalIgnoreCase));
+    public static bool IsSecret(string key) => SecretSettings.IsSecret(key);
 
     /// <summary>The settings as <c>key=value</c> pairs, secret values masked, in key order.</summary>
     public static string Describe(IReadOnlyDictionary<string, string> settings) =>

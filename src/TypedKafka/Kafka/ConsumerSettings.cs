@@ -1,8 +1,15 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Confluent.Kafka;
 
 namespace TypedKafka.Kafka;
 
-/// <summary>The user's librdkafka settings, checked, with the ones ordered replay relies on.</summary>
+/// <summary>
+/// The user's librdkafka settings, checked, with the ones ordered replay relies on. Values are read
+/// as the strings librdkafka parses, never through Confluent's typed getters, which throw on valid
+/// librdkafka spellings ("smallest") and name no key on invalid ones.
+/// </summary>
 internal static class ConsumerSettings
 {
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(10);
@@ -10,17 +17,29 @@ internal static class ConsumerSettings
     public static ConsumerConfig Build(IReadOnlyDictionary<string, string> config, int topicCount, out TimeSpan requestTimeout)
     {
         ArgumentNullException.ThrowIfNull(config);
-        if (!config.TryGetValue("bootstrap.servers", out var bootstrap) || string.IsNullOrWhiteSpace(bootstrap))
+        CheckBootstrapServers(config);
+        CheckAutoCommit(config);
+        if (config.TryGetValue("group.id", out var group) && string.IsNullOrWhiteSpace(group))
         {
-            throw new ArgumentException("The config needs 'bootstrap.servers', for example \"localhost:9092\".", nameof(config));
+            throw Invalid("group.id", group, "is empty: leave it out for a fresh unique group, or name a group", nameof(config));
         }
 
-        if (config.TryGetValue("enable.auto.commit", out var autoCommit) && bool.TryParse(autoCommit, out var on) && on)
+        if (config.TryGetValue("auto.offset.reset", out var reset))
         {
-            throw new ArgumentException(
-                "'enable.auto.commit' = true would commit offsets of messages still held for ordering, so a restart could skip them; " +
-                "call ConsumerManager.CommitReleased() to commit what was released.",
+            // One way to decide each thing: a silent jump here would undo both of those.
+            throw Invalid(
+                "auto.offset.reset", reset,
+                "is decided by TypedKafka: where each topic starts is its offset policy (SourceTopic), and a position the log no longer holds " +
+                "fails Poll with a DataLossException, or is counted and skipped with ConsumerOptions.FailOnDataLoss = false; leave the setting out",
                 nameof(config));
+        }
+
+        var socketTimeoutMs = default(int?);
+        if (config.TryGetValue("socket.timeout.ms", out var socketTimeout))
+        {
+            socketTimeoutMs = int.TryParse(socketTimeout, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+                ? ms
+                : throw Invalid("socket.timeout.ms", socketTimeout, "is not a whole number of milliseconds", nameof(config));
         }
 
         var settings = new ConsumerConfig(new Dictionary<string, string>(config))
@@ -34,11 +53,96 @@ internal static class ConsumerSettings
             ConsumeResultFields = topicCount == 1 ? "timestamp" : "topic,timestamp",
         };
         settings.GroupId ??= $"typedkafka-{Guid.NewGuid():N}";
-        // If a start offset was deleted by retention between resolution and fetch, read on from the oldest left.
-        settings.AutoOffsetReset ??= AutoOffsetReset.Earliest;
-        requestTimeout = settings.SocketTimeoutMs is { } ms && ms < DefaultRequestTimeout.TotalMilliseconds
-            ? TimeSpan.FromMilliseconds(ms)
+
+        // A position the log no longer holds is reported by the client, never jumped over: the consumer decides (FailOnDataLoss).
+        settings.AutoOffsetReset = AutoOffsetReset.Error;
+
+        requestTimeout = socketTimeoutMs is { } timeoutMs && timeoutMs < DefaultRequestTimeout.TotalMilliseconds
+            ? TimeSpan.FromMilliseconds(timeoutMs)
             : DefaultRequestTimeout;
         return settings;
     }
+
+    private static void CheckBootstrapServers(IReadOnlyDictionary<string, string> config)
+    {
+        if (!config.TryGetValue("bootstrap.servers", out var bootstrap) || string.IsNullOrWhiteSpace(bootstrap))
+        {
+            throw new ArgumentException("The config needs 'bootstrap.servers', for example \"localhost:9092\".", nameof(config));
+        }
+
+        // librdkafka accepts anything here and retries connecting to it until the request times out (10 s).
+        if (!bootstrap.Split(',').Any(IsBroker))
+        {
+            throw Invalid("bootstrap.servers", bootstrap, "names no broker: give HOST:PORT entries separated by commas, for example \"localhost:9092\"", nameof(config));
+        }
+    }
+
+    private static void CheckAutoCommit(IReadOnlyDictionary<string, string> config)
+    {
+        if (!config.TryGetValue("enable.auto.commit", out var autoCommit))
+        {
+            return;
+        }
+
+        // Every spelling librdkafka reads as true is refused alike: "1" used to be taken and silently turned off.
+        switch (ParseBool(autoCommit))
+        {
+            case true:
+                throw Invalid(
+                    "enable.auto.commit",
+                    autoCommit,
+                    "would commit offsets of messages still held for ordering, so a restart could skip them; " +
+                    "call ConsumerManager.CommitReleased() to commit what was released", nameof(config));
+            case null:
+                throw Invalid("enable.auto.commit", autoCommit, "is not a boolean: librdkafka takes true or false (also t, f, 1, 0)", nameof(config));
+        }
+    }
+
+    /// <summary>A boolean as librdkafka parses it: true, t or 1; false, f or 0; words in any case. Null otherwise.</summary>
+    private static bool? ParseBool(string value) => value switch
+    {
+        "1" => true,
+        "0" => false,
+        _ when value.Equals("true", StringComparison.OrdinalIgnoreCase) || value.Equals("t", StringComparison.OrdinalIgnoreCase) => true,
+        _ when value.Equals("false", StringComparison.OrdinalIgnoreCase) || value.Equals("f", StringComparison.OrdinalIgnoreCase) => false,
+        _ => null,
+    };
+
+    /// <summary>An entry librdkafka can connect to: [PROTOCOL://]HOST[:PORT], HOST a name, an IPv4 or a bracketed (or bare) IPv6 address.</summary>
+    private static bool IsBroker(string entry)
+    {
+        entry = entry.Trim();
+        var scheme = entry.IndexOf("://", StringComparison.Ordinal);
+        if (scheme >= 0)
+        {
+            entry = entry[(scheme + 3)..];
+        }
+
+        if (entry.StartsWith('['))
+        {
+            var close = entry.IndexOf(']', StringComparison.Ordinal);
+            return close > 0
+                && IsIPv6(entry[1..close])
+                && (close == entry.Length - 1 || (entry[close + 1] == ':' && IsPort(entry[(close + 2)..])));
+        }
+
+        var colon = entry.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0 && entry.IndexOf(':', colon + 1) >= 0)
+        {
+            return IsIPv6(entry);
+        }
+
+        var host = colon < 0 ? entry : entry[..colon];
+        return host.Length > 0
+            && host.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')
+            && (colon < 0 || IsPort(entry[(colon + 1)..]));
+    }
+
+    private static bool IsIPv6(string text) => IPAddress.TryParse(text, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6;
+
+    private static bool IsPort(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535;
+
+    private static ArgumentException Invalid(string key, string value, string problem, string parameter) =>
+        new($"'{key}' = {SecretSettings.Quote(key, value)} {problem}.", parameter);
 }

@@ -2,7 +2,10 @@ using TypedKafka.Engine;
 
 namespace TypedKafka.Kafka;
 
-/// <summary>Turns each topic's policy into per-partition replay ranges <c>[start, end)</c>.</summary>
+/// <summary>
+/// Turns each topic's policy into per-partition replay ranges <c>[start, end)</c>. Offsets are
+/// never guessed: every read is checked, retried while its error passes, and fails construction otherwise.
+/// </summary>
 internal static class OffsetResolver
 {
     public static List<PartitionSpec> Resolve(IReadOnlyList<SourceTopic> topics, IOffsetSource source, DateTimeOffset now)
@@ -10,15 +13,16 @@ internal static class OffsetResolver
         var specs = new List<PartitionSpec>();
         foreach (var topic in topics)
         {
-            var partitions = source.Partitions(topic.Name);
-            var watermarks = partitions.ToDictionary(p => p, p => source.Watermarks(topic.Name, p));
-            var starts = Starts(topic.Name, topic.Policy, partitions, watermarks, source, now);
+            var reader = new TopicReader(topic.Name, source);
+            var partitions = reader.Partitions();
+            var watermarks = reader.Watermarks(partitions);
+            var starts = Starts(topic.Name, topic.Policy, partitions, watermarks, reader, now);
             foreach (var partition in partitions)
             {
                 var (low, high) = watermarks[partition];
                 // An offset outside what the broker stores cannot be read: clamp into [low, high].
-                var start = Math.Clamp(starts[partition], low, Math.Max(low, high));
-                specs.Add(new PartitionSpec(topic.Name, partition, start, Math.Max(start, high)));
+                var start = Math.Clamp(starts[partition], low, high);
+                specs.Add(new PartitionSpec(topic.Name, partition, start, high));
             }
         }
 
@@ -29,8 +33,8 @@ internal static class OffsetResolver
         string topic,
         OffsetPolicy policy,
         IReadOnlyList<int> partitions,
-        Dictionary<int, (long Low, long High)> watermarks,
-        IOffsetSource source,
+        IReadOnlyDictionary<int, (long Low, long High)> watermarks,
+        TopicReader reader,
         DateTimeOffset now)
     {
         switch (policy)
@@ -46,8 +50,8 @@ internal static class OffsetResolver
             case OffsetPolicy.StartOfDay startOfDay:
                 return ByTimestamp(startOfDay.LatestOccurrence(now).ToUnixTimeMilliseconds());
             case OffsetPolicy.Committed committed:
-                var fallback = Starts(topic, committed.Fallback, partitions, watermarks, source, now);
-                var offsets = source.Committed(topic, partitions);
+                var fallback = Starts(topic, committed.Fallback, partitions, watermarks, reader, now);
+                var offsets = reader.Committed(partitions);
                 return partitions.ToDictionary(p => p, p => offsets.GetValueOrDefault(p) ?? fallback[p]);
             default:
                 throw new ArgumentOutOfRangeException(nameof(policy), policy, $"Topic '{topic}': unsupported offset policy.");
@@ -56,8 +60,53 @@ internal static class OffsetResolver
         Dictionary<int, long> ByTimestamp(long timestampMs)
         {
             // Before 1970 means "everything": Kafka's ListOffsets takes no negative target.
-            var offsets = source.OffsetsForTimestamp(topic, partitions, Math.Max(0, timestampMs));
+            var offsets = reader.OffsetsForTimestamp(partitions, Math.Max(0, timestampMs));
             return partitions.ToDictionary(p => p, p => offsets.GetValueOrDefault(p) ?? watermarks[p].High);
         }
+    }
+
+    /// <summary>One topic's reads, each through <see cref="OffsetReads"/> and checked for answers that cannot be true.</summary>
+    private sealed class TopicReader(string topic, IOffsetSource source)
+    {
+        public IReadOnlyList<int> Partitions() =>
+            OffsetReads.Read($"the partitions of topic '{topic}'", source.RequestTimeout, () => source.Partitions(topic), (a, b) => a.SequenceEqual(b));
+
+        public IReadOnlyDictionary<int, (long Low, long High)> Watermarks(IReadOnlyList<int> partitions) =>
+            OffsetReads.Read(
+                $"the watermarks of topic '{topic}'",
+                source.RequestTimeout,
+                () => source.Watermarks(topic, partitions),
+                // A log only grows at its end and only loses its head: a later read never goes back.
+                agree: (earlier, later) => partitions.All(p => later[p].Low >= earlier[p].Low && later[p].High >= earlier[p].High),
+                invalid: answer => partitions
+                    .Select(p => answer.TryGetValue(p, out var w)
+                        ? w.Low < 0 || w.Low > w.High ? $"{topic}[{p}]: the cluster answered the watermarks low {w.Low}, high {w.High}" : null
+                        : $"{topic}[{p}]: the cluster answered no watermarks")
+                    .FirstOrDefault(problem => problem is not null));
+
+        public IReadOnlyDictionary<int, long?> OffsetsForTimestamp(IReadOnlyList<int> partitions, long timestampMs) =>
+            OffsetReads.Read(
+                $"the offsets of topic '{topic}' at {timestampMs} ms",
+                source.RequestTimeout,
+                () => source.OffsetsForTimestamp(topic, partitions, timestampMs),
+                SameOffsets(partitions),
+                NegativeOffset(partitions, "offset at that time"));
+
+        public IReadOnlyDictionary<int, long?> Committed(IReadOnlyList<int> partitions) =>
+            OffsetReads.Read(
+                $"the committed offsets of topic '{topic}'",
+                source.RequestTimeout,
+                () => source.Committed(topic, partitions),
+                SameOffsets(partitions),
+                NegativeOffset(partitions, "committed offset"));
+
+        private static Func<IReadOnlyDictionary<int, long?>, IReadOnlyDictionary<int, long?>, bool> SameOffsets(IReadOnlyList<int> partitions) =>
+            (a, b) => partitions.All(p => a.GetValueOrDefault(p) == b.GetValueOrDefault(p));
+
+        private Func<IReadOnlyDictionary<int, long?>, string?> NegativeOffset(IReadOnlyList<int> partitions, string what) =>
+            answer => partitions
+                .Where(p => answer.GetValueOrDefault(p) < 0)
+                .Select(p => $"{topic}[{p}]: the cluster answered the {what} {answer[p]}")
+                .FirstOrDefault();
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Confluent.Kafka;
 using TypedKafka.Engine;
 using TypedKafka.Kafka;
 
@@ -105,11 +107,99 @@ public sealed class OffsetResolverTests
         Assert.Contains("'missing'", error.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>An in-memory cluster with Kafka's ListOffsets semantics.</summary>
+    [Fact]
+    public void A_passing_error_is_retried_until_the_cluster_answers()
+    {
+        var cluster = Cluster().FailWatermarks(ErrorCode.NotLeaderForPartition, ErrorCode.LeaderNotAvailable);
+        Assert.Equal(new PartitionSpec("events", 0, 10, 20), Resolve(SourceTopic.FromEarliest("events"), cluster));
+        // Two failures, then an answer and the second one that confirms it.
+        Assert.Equal(4, cluster.WatermarkReads);
+    }
+
+    [Fact]
+    public void An_answer_after_an_error_counts_only_once_a_second_read_agrees()
+    {
+        // librdkafka's watermark query answered high..high after a failed request: trusting it skipped the history.
+        var cluster = Cluster().FailWatermarks(ErrorCode.UnknownTopicOrPart).AnswerWatermarksOnce(0, (20, 20));
+        Assert.Equal(new PartitionSpec("events", 0, 10, 20), Resolve(SourceTopic.FromEarliest("events"), cluster));
+        Assert.Equal(4, cluster.WatermarkReads);
+    }
+
+    [Fact]
+    public void A_refused_read_fails_at_once_naming_the_partition_and_the_error()
+    {
+        var cluster = Cluster().FailWatermarks(ErrorCode.TopicAuthorizationFailed);
+        var error = Assert.Throws<KafkaException>(() => Resolve(SourceTopic.FromEarliest("events"), cluster));
+        Assert.Equal(ErrorCode.TopicAuthorizationFailed, error.Error.Code);
+        Assert.Contains("events[0]", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, cluster.WatermarkReads);
+    }
+
+    [Fact]
+    public void A_passing_error_that_lasts_the_request_timeout_fails_naming_the_partition()
+    {
+        var cluster = Cluster().FailWatermarks([.. Enumerable.Repeat(ErrorCode.NotLeaderForPartition, 1000)]);
+        cluster.RequestTimeout = TimeSpan.FromMilliseconds(300);
+        var clock = Stopwatch.StartNew();
+        var error = Assert.Throws<KafkaException>(() => Resolve(SourceTopic.FromEarliest("events"), cluster));
+        Assert.Equal(ErrorCode.NotLeaderForPartition, error.Error.Code);
+        Assert.Contains("events[0]", error.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"Gave up after {clock.Elapsed}.");
+        Assert.True(cluster.WatermarkReads > 1, "Not retried.");
+    }
+
+    [Fact]
+    public void Watermarks_with_the_low_above_the_high_are_never_trusted()
+    {
+        var cluster = Cluster().AnswerWatermarksOnce(0, (30, 20), times: 1000);
+        cluster.RequestTimeout = TimeSpan.FromMilliseconds(300);
+        var error = Assert.Throws<KafkaException>(() => Resolve(SourceTopic.FromEarliest("events"), cluster));
+        Assert.Contains("events[0]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("low 30, high 20", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_committed_offset_read_retries_a_passing_error()
+    {
+        var cluster = Cluster().WithCommitted("events", 0, 14).FailCommitted(ErrorCode.GroupLoadInProgress);
+        Assert.Equal(14, Resolve(SourceTopic.FromCommitted("events", new OffsetPolicy.Latest()), cluster).StartOffset);
+    }
+
+    /// <summary>An in-memory cluster with Kafka's ListOffsets semantics, and scripted faults.</summary>
     private sealed class FakeCluster : IOffsetSource
     {
         private readonly Dictionary<string, List<(List<(long Offset, long TimestampMs)> Log, long Low)>> _topics = [];
         private readonly Dictionary<(string, int), long> _committed = [];
+        private readonly Queue<ErrorCode> _watermarkErrors = [];
+        private readonly Queue<(int Partition, (long, long) Answer)> _watermarkAnswers = [];
+        private readonly Queue<ErrorCode> _committedErrors = [];
+
+        public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+        public int WatermarkReads { get; private set; }
+
+        public FakeCluster FailWatermarks(params ErrorCode[] errors)
+        {
+            Array.ForEach(errors, _watermarkErrors.Enqueue);
+            return this;
+        }
+
+        /// <summary>After the scripted errors, the next reads answer this for the partition.</summary>
+        public FakeCluster AnswerWatermarksOnce(int partition, (long Low, long High) answer, int times = 1)
+        {
+            for (var i = 0; i < times; i++)
+            {
+                _watermarkAnswers.Enqueue((partition, answer));
+            }
+
+            return this;
+        }
+
+        public FakeCluster FailCommitted(params ErrorCode[] errors)
+        {
+            Array.ForEach(errors, _committedErrors.Enqueue);
+            return this;
+        }
 
         public FakeCluster Topic(string name, List<(long, long)>[] partitions, long[] lowOffsets)
         {
@@ -128,10 +218,25 @@ public sealed class OffsetResolverTests
                 ? [.. Enumerable.Range(0, partitions.Count)]
                 : throw new ArgumentException($"Topic '{topic}' does not exist.");
 
-        public (long Low, long High) Watermarks(string topic, int partition)
+        public IReadOnlyDictionary<int, (long Low, long High)> Watermarks(string topic, IReadOnlyList<int> partitions)
         {
-            var (log, low) = _topics[topic][partition];
-            return (low, log.Count == 0 ? low : log[^1].Offset + 1);
+            WatermarkReads++;
+            if (_watermarkErrors.TryDequeue(out var error))
+            {
+                throw new KafkaException(new Error(error, $"Could not read the watermarks of {topic}[0]"));
+            }
+
+            var answer = partitions.ToDictionary(p => p, p =>
+            {
+                var (log, low) = _topics[topic][p];
+                return (low, log.Count == 0 ? low : log[^1].Offset + 1);
+            });
+            if (_watermarkAnswers.TryDequeue(out var scripted))
+            {
+                answer[scripted.Partition] = scripted.Answer;
+            }
+
+            return answer;
         }
 
         public IReadOnlyDictionary<int, long?> OffsetsForTimestamp(string topic, IReadOnlyList<int> partitions, long timestampMs) =>
@@ -142,6 +247,8 @@ public sealed class OffsetResolverTests
             });
 
         public IReadOnlyDictionary<int, long?> Committed(string topic, IReadOnlyList<int> partitions) =>
-            partitions.ToDictionary(p => p, p => _committed.TryGetValue((topic, p), out var offset) ? offset : (long?)null);
+            _committedErrors.TryDequeue(out var error)
+                ? throw new KafkaException(new Error(error, $"Could not read the committed offsets of topic '{topic}'"))
+                : partitions.ToDictionary(p => p, p => _committed.TryGetValue((topic, p), out var offset) ? offset : (long?)null);
     }
 }
