@@ -28,6 +28,7 @@ public sealed class ConsumerManager : IDisposable
     private readonly bool _failOnDataLoss;
     private readonly Microsoft.Extensions.Logging.ILogger? _logger;
     private readonly TimeSpan _requestTimeout;
+    private readonly MessageTimestamp? _eventTime;
     private Error? _fatalError;
     private DataLossException? _dataLoss;
 
@@ -67,8 +68,11 @@ public sealed class ConsumerManager : IDisposable
         {
             LiveHoldMs = options.LiveOrdering is LiveOrdering.Held held ? (long)held.MaxDelay.TotalMilliseconds : null,
             IdleTimeoutMs = options.IdleTimeout is { } idle ? (long)idle.TotalMilliseconds : null,
+            EventTime = options.Timestamp is not null,
+            PaceSpeed = options.Pace is ReplayPace.AtRecordedPace paced ? paced.Speed : null,
         };
-        var settings = ConsumerSettings.Build(config, topicList.Count, out var requestTimeout);
+        _eventTime = options.Timestamp;
+        var settings = ConsumerSettings.Build(config, topicList.Count, out var requestTimeout, withHeaders: options.Timestamp is not null);
         _batchSize = options.BatchSize;
         _failOnDataLoss = options.FailOnDataLoss;
         _logger = options.Logger;
@@ -407,7 +411,11 @@ public sealed class ConsumerManager : IDisposable
             var message = result.Message;
             var key = _staging[message.Key];
             var value = _staging[message.Value];
-            if (message.Timestamp.Type == TimestampType.NotAvailable)
+            if (_eventTime is not null)
+            {
+                DeliverWithEventTime(index, result, key, value);
+            }
+            else if (message.Timestamp.Type == TimestampType.NotAvailable)
             {
                 _engine.DeliverWithoutTimestamp(index, result.Offset.Value, key, message.Key.IsNull, value, message.Value.IsNull);
             }
@@ -418,6 +426,31 @@ public sealed class ConsumerManager : IDisposable
 
             intake++;
         }
+    }
+
+    /// <summary>Orders the message by the event time <see cref="ConsumerOptions.Timestamp"/> reads, or by the broker's timestamp where it reads none.</summary>
+    private void DeliverWithEventTime(int index, ConsumeResult<StagedBytes, StagedBytes> result, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        var message = result.Message;
+        long? eventTime;
+        try
+        {
+            eventTime = _eventTime!(key, value, message.Headers);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var spec = _engine.Partition(index);
+            throw new InvalidDataException($"ConsumerOptions.Timestamp failed on {spec.Topic}[{spec.Partition}] at offset {result.Offset.Value}: {e.Message}", e);
+        }
+
+        if (eventTime is null && message.Timestamp.Type == TimestampType.NotAvailable)
+        {
+            _engine.DeliverWithoutTimestamp(index, result.Offset.Value, key, message.Key.IsNull, value, message.Value.IsNull);
+            return;
+        }
+
+        var broker = message.Timestamp.Type == TimestampType.NotAvailable ? eventTime!.Value : message.Timestamp.UnixTimestampMs;
+        _engine.Deliver(index, result.Offset.Value, eventTime ?? broker, key, message.Key.IsNull, value, message.Value.IsNull, broker);
     }
 
     /// <summary>Names where a consume error happened; with one topic the client does not marshal its name.</summary>

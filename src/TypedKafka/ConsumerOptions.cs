@@ -55,6 +55,16 @@ public sealed record ConsumerOptions
     /// <summary>What a typed consumer does with a message it cannot decode; by default it is kept as a bad row and the read goes on.</summary>
     public BadPayloadPolicy BadPayloadPolicy { get; init; } = BadPayloadPolicy.Skip;
 
+    /// <summary>
+    /// Reads each message's event time: rows are then ordered by it (watermark, release order,
+    /// cutoff, <see cref="Until"/>, windows) and batches gain an <c>event_time</c> column after the
+    /// others, while <c>timestamp</c> stays the broker's. Null (the default): the broker's timestamp.
+    /// </summary>
+    public MessageTimestamp? Timestamp { get; init; }
+
+    /// <summary>How fast history is replayed: <see cref="ReplayPace.Unpaced"/> (the default) or at the recorded pace (<see cref="ReplayPace.Recorded"/>).</summary>
+    public ReplayPace Pace { get; init; } = ReplayPace.Unpaced;
+
     /// <summary>The clock of <see cref="LiveOrdering"/>'s hold, <see cref="IdleTimeout"/> and time bounds of <see cref="Until"/>. Default: the system clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -82,6 +92,11 @@ public sealed record ConsumerOptions
         if (!Enum.IsDefined(BadPayloadPolicy))
         {
             throw new ArgumentOutOfRangeException(nameof(BadPayloadPolicy), BadPayloadPolicy, $"{nameof(BadPayloadPolicy)} must be Skip or Fail.");
+        }
+
+        if (Pace is null)
+        {
+            throw new ArgumentNullException(nameof(Pace), $"{nameof(Pace)} is required; the default is {nameof(ReplayPace)}.{nameof(ReplayPace.Unpaced)}.");
         }
 
         if (TimeProvider is null)

@@ -23,6 +23,20 @@ public static class Schemas
         .Build();
 
     /// <summary>
+    /// <see cref="Message"/> followed by <c>event_time</c> timestamp[ms, UTC]: the time rows are
+    /// ordered by (<see cref="ConsumerOptions.Timestamp"/>, <c>[EventTime]</c>), while <c>timestamp</c> stays the broker's.
+    /// </summary>
+    public static Schema MessageWithEventTime { get; } = new Schema.Builder()
+        .Field(f => f.Name("key").DataType(BinaryType.Default).Nullable(true))
+        .Field(f => f.Name("value").DataType(BinaryType.Default).Nullable(true))
+        .Field(f => f.Name("topic").DataType(StringType.Default).Nullable(false))
+        .Field(f => f.Name("partition").DataType(Int32Type.Default).Nullable(false))
+        .Field(f => f.Name("offset").DataType(Int64Type.Default).Nullable(false))
+        .Field(f => f.Name("timestamp").DataType(UtcMilliseconds).Nullable(false))
+        .Field(f => f.Name("event_time").DataType(UtcMilliseconds).Nullable(false))
+        .Build();
+
+    /// <summary>
     /// One row per partition: <c>topic</c>, <c>partition</c>, <c>replay_start_offset</c>,
     /// <c>replay_end_offset</c>, <c>consumed_offset</c>, <c>released_offset</c>,
     /// <c>last_consumed_timestamp</c> (null until a message is consumed), <c>cutoff</c>,

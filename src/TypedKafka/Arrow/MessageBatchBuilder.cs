@@ -15,12 +15,13 @@ namespace TypedKafka.Arrow;
 /// </summary>
 internal static class MessageBatchBuilder
 {
-    public static RecordBatch Build(ReadOnlySpan<ReleasedMessage> released, ReleaseTotals totals, TrackedPartition[] partitions)
+    /// <summary>The batch of <paramref name="released"/>; with <paramref name="eventTime"/>, an <c>event_time</c> column (the time rows are ordered by) follows the others.</summary>
+    public static RecordBatch Build(ReadOnlySpan<ReleasedMessage> released, ReleaseTotals totals, TrackedPartition[] partitions, bool eventTime = false)
     {
         var count = released.Length;
         if (count == 0)
         {
-            return Empty();
+            return Empty(eventTime);
         }
 
         var (keyBytes, valueBytes, topicBytes, keyNulls, valueNulls) = totals;
@@ -36,6 +37,7 @@ internal static class MessageBatchBuilder
         using var partitionValues = new NativeBuffer<int, NoOpAllocationTracker>(count, false, default);
         using var offsetValues = new NativeBuffer<long, NoOpAllocationTracker>(count, false, default);
         using var timestampValues = new NativeBuffer<long, NoOpAllocationTracker>(count, false, default);
+        using var eventTimeValues = eventTime ? new NativeBuffer<long, NoOpAllocationTracker>(count, false, default) : null;
 
         var keyOffsetSpan = keyOffsets.Span;
         var keyDataSpan = keyData is null ? default : keyData.Span;
@@ -46,6 +48,7 @@ internal static class MessageBatchBuilder
         var partitionSpan = partitionValues.Span;
         var offsetSpan = offsetValues.Span;
         var timestampSpan = timestampValues.Span;
+        var eventTimeSpan = eventTimeValues is null ? default : eventTimeValues.Span;
         var keyValiditySpan = keyValidity is null ? default : keyValidity.Span;
         var valueValiditySpan = valueValidity is null ? default : valueValidity.Span;
 
@@ -78,7 +81,11 @@ internal static class MessageBatchBuilder
 
             partitionSpan[row] = partition.Spec.Partition;
             offsetSpan[row] = message.Offset;
-            timestampSpan[row] = message.TimestampMs;
+            timestampSpan[row] = message.BrokerTimestampMs;
+            if (eventTime)
+            {
+                eventTimeSpan[row] = message.TimestampMs;
+            }
         }
 
         keyOffsetSpan[count] = keyAt;
@@ -94,10 +101,12 @@ internal static class MessageBatchBuilder
             new Int64Array(offsetValues.Build(), ArrowBuffer.Empty, count, 0, 0),
             new TimestampArray(Schemas.UtcMilliseconds, timestampValues.Build(), ArrowBuffer.Empty, count, 0, 0),
         ];
-        return new RecordBatch(Schemas.Message, columns, count);
+        return eventTime
+            ? new RecordBatch(Schemas.MessageWithEventTime, [.. columns, new TimestampArray(Schemas.UtcMilliseconds, eventTimeValues!.Build(), ArrowBuffer.Empty, count, 0, 0)], count)
+            : new RecordBatch(Schemas.Message, columns, count);
     }
 
-    private static RecordBatch Empty()
+    private static RecordBatch Empty(bool eventTime)
     {
         IArrowArray[] columns =
         [
@@ -108,7 +117,9 @@ internal static class MessageBatchBuilder
             new Int64Array(ArrowBuffer.Empty, ArrowBuffer.Empty, 0, 0, 0),
             new TimestampArray(Schemas.UtcMilliseconds, ArrowBuffer.Empty, ArrowBuffer.Empty, 0, 0, 0),
         ];
-        return new RecordBatch(Schemas.Message, columns, 0);
+        return eventTime
+            ? new RecordBatch(Schemas.MessageWithEventTime, [.. columns, new TimestampArray(Schemas.UtcMilliseconds, ArrowBuffer.Empty, ArrowBuffer.Empty, 0, 0, 0)], 0)
+            : new RecordBatch(Schemas.Message, columns, 0);
     }
 
     // Arrow's format wants one zero offset even for an empty variable-length column.

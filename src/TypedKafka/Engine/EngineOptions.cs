@@ -21,6 +21,12 @@ internal sealed record EngineOptions(
     /// <summary>During replay, a partition without progress for this long stops holding the watermark; null waits forever.</summary>
     public long? IdleTimeoutMs { get; init; }
 
+    /// <summary>Messages are ordered by an event time given apart from the broker's timestamp; batches carry an <c>event_time</c> column.</summary>
+    public bool EventTime { get; init; }
+
+    /// <summary>Replay at the recorded pace times this (1 = as recorded); null releases replayed rows as fast as they can be read.</summary>
+    public double? PaceSpeed { get; init; }
+
     /// <summary>Paused partitions resume once the buffer drains below this fraction of both bounds.</summary>
     public const double ResumeFraction = 0.5;
 
@@ -44,6 +50,11 @@ internal sealed record EngineOptions(
         if (IdleTimeoutMs is <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(IdleTimeoutMs), IdleTimeoutMs, "The idle timeout must be positive.");
+        }
+
+        if (PaceSpeed is { } speed && !(speed > 0 && double.IsFinite(speed)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(PaceSpeed), PaceSpeed, "The pace must be a positive, finite speed.");
         }
 
         if (MaxHeldBytes <= 0)

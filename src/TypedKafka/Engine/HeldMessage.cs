@@ -8,7 +8,11 @@ namespace TypedKafka.Engine;
 internal struct HeldMessage
 {
     public long Offset;
+    /// <summary>The time the message is ordered by: its event time where one is extracted, else the broker's timestamp.</summary>
     public long TimestampMs;
+
+    /// <summary>The broker's timestamp, for the <c>timestamp</c> column.</summary>
+    public long BrokerTimestampMs;
 
     /// <summary>The engine clock when the message was delivered: how long it has been held.</summary>
     public long ArrivalMs;

@@ -24,6 +24,10 @@ internal sealed class OrderedMergeEngine : IDisposable
     private int _caughtUpCount;
     private long _nowMs = long.MinValue;
     private long _maxReleasedTimestampMs = long.MinValue;
+
+    // A paced replay's origin: the first replayed row's timestamp and the clock when it went out.
+    private long? _paceOriginTimestampMs;
+    private long _paceOriginClockMs;
     private bool _disposed;
 
     /// <param name="partitions">Every partition to read. Topic order (by first appearance) breaks timestamp ties.</param>
@@ -201,6 +205,11 @@ internal sealed class OrderedMergeEngine : IDisposable
             {
                 Consider(partition.Spec.BoundMs);
             }
+
+            if (IsPaced && _paceOriginTimestampMs is { } origin && partition.Buffer.Count > 0)
+            {
+                Consider(_paceOriginClockMs + (long)Math.Ceiling((partition.Buffer.PeekAt(0).TimestampMs - origin) / _options.PaceSpeed!.Value));
+            }
         }
 
         return due == long.MaxValue ? null : due;
@@ -208,8 +217,12 @@ internal sealed class OrderedMergeEngine : IDisposable
         void Consider(long at) => due = at > _nowMs ? Math.Min(due, at) : due;
     }
 
-    /// <summary>Hands over a consumed message; its bytes are copied once, into the partition's buffer.</summary>
-    public void Deliver(int partition, long offset, long timestampMs, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull)
+    /// <summary>
+    /// Hands over a consumed message, ordered by <paramref name="timestampMs"/>; its bytes are copied
+    /// once, into the partition's buffer. <paramref name="brokerTimestampMs"/> is the broker's timestamp
+    /// when the message is ordered by an event time; by default the same.
+    /// </summary>
+    public void Deliver(int partition, long offset, long timestampMs, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull, long? brokerTimestampMs = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var tracked = _partitions[partition];
@@ -223,7 +236,7 @@ internal sealed class OrderedMergeEngine : IDisposable
         }
 
         var before = tracked.Buffer.Bytes;
-        tracked.Buffer.Append(offset, timestampMs, _nowMs, key, keyIsNull, value, valueIsNull);
+        tracked.Buffer.Append(offset, timestampMs, brokerTimestampMs ?? timestampMs, _nowMs, key, keyIsNull, value, valueIsNull);
         HeldMessageCount++;
         HeldBytes += tracked.Buffer.Bytes - before;
     }
@@ -270,7 +283,7 @@ internal sealed class OrderedMergeEngine : IDisposable
         var (strict, held) = ReleaseBounds(watermark);
         var totals = default(ReleaseTotals);
         var count = Merge(strict, held, ref totals, out var backlog);
-        var batch = MessageBatchBuilder.Build(_releasing.AsSpan(0, count), totals, _partitions);
+        var batch = MessageBatchBuilder.Build(_releasing.AsSpan(0, count), totals, _partitions, _options.EventTime);
         Commit();
         UpdateLive();
         DecideBackpressure(watermark, backlog);
@@ -357,6 +370,22 @@ internal sealed class OrderedMergeEngine : IDisposable
         return (strict, held);
     }
 
+    /// <summary>Replayed rows go out at the recorded pace until the replay is over.</summary>
+    private bool IsPaced => _options.PaceSpeed is not null && !IsLive && _nowMs != long.MinValue;
+
+    /// <summary>Whether a replayed row stamped <paramref name="timestampMs"/> is due by the pace; the first one sets the origin.</summary>
+    private bool PaceAllows(long timestampMs)
+    {
+        if (_paceOriginTimestampMs is not { } origin)
+        {
+            _paceOriginTimestampMs = timestampMs;
+            _paceOriginClockMs = _nowMs;
+            return true;
+        }
+
+        return timestampMs - origin <= (_nowMs - _paceOriginClockMs) * _options.PaceSpeed!.Value;
+    }
+
     /// <summary>Ends partitions whose time bound the clock passed, and leaves out of the watermark (or takes back) partitions by their progress.</summary>
     private void ApplyClock()
     {
@@ -398,6 +427,7 @@ internal sealed class OrderedMergeEngine : IDisposable
 
         _heap.Heapify();
         var holdUntil = _options.LiveHoldMs is { } hold && _nowMs != long.MinValue ? _nowMs - hold : long.MinValue;
+        var paced = IsPaced;
         var limit = _options.BatchSize;
         var count = 0;
         long keyBytes = 0, valueBytes = 0;
@@ -409,6 +439,11 @@ internal sealed class OrderedMergeEngine : IDisposable
             var buffer = partition.Buffer;
             ref readonly var message = ref buffer.PeekAt(partition.Taken);
             if (message.TimestampMs > strict && (message.TimestampMs > held || message.ArrivalMs > holdUntil))
+            {
+                break;
+            }
+
+            if (paced && !PaceAllows(message.TimestampMs))
             {
                 break;
             }

@@ -33,7 +33,7 @@ internal sealed class PartitionBuffer(ChunkPool chunkPool) : IDisposable
     /// <summary>Bytes of pooled chunks in use, at least <see cref="Bytes"/>.</summary>
     public long ReservedBytes { get; private set; }
 
-    public void Append(long offset, long timestampMs, long arrivalMs, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull)
+    public void Append(long offset, long timestampMs, long brokerTimestampMs, long arrivalMs, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull)
     {
         var size = key.Length + value.Length;
         var chunk = ChunkWithRoomFor(size);
@@ -51,6 +51,7 @@ internal sealed class PartitionBuffer(ChunkPool chunkPool) : IDisposable
         ref var slot = ref _ring[(_head + Count) & (_ring.Length - 1)];
         slot.Offset = offset;
         slot.TimestampMs = timestampMs;
+        slot.BrokerTimestampMs = brokerTimestampMs;
         slot.ArrivalMs = arrivalMs;
         slot.Chunk = chunk;
         slot.Position = position;

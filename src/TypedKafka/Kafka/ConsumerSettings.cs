@@ -14,7 +14,8 @@ internal static class ConsumerSettings
 {
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(10);
 
-    public static ConsumerConfig Build(IReadOnlyDictionary<string, string> config, int topicCount, out TimeSpan requestTimeout)
+    /// <summary>Checks <paramref name="config"/> and adds what ordered reading needs; with <paramref name="withHeaders"/> the client marshals each message's headers (for an event-time reader), which costs about a quarter of its per-message CPU.</summary>
+    public static ConsumerConfig Build(IReadOnlyDictionary<string, string> config, int topicCount, out TimeSpan requestTimeout, bool withHeaders = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         CheckBootstrapServers(config);
@@ -50,7 +51,7 @@ internal static class ConsumerSettings
             EnablePartitionEof = true,
             // Headers are not part of the output, and marshaling them costs about a quarter of the
             // client's per-message CPU; with one topic its name is known, so it is not marshaled either.
-            ConsumeResultFields = topicCount == 1 ? "timestamp" : "topic,timestamp",
+            ConsumeResultFields = (topicCount == 1 ? "timestamp" : "topic,timestamp") + (withHeaders ? ",headers" : string.Empty),
         };
         settings.GroupId ??= $"typedkafka-{Guid.NewGuid():N}";
 

@@ -117,7 +117,7 @@ public sealed class MessageBatchTests
         var value = new byte[1000];
         for (var i = 0; i < 200; i++)
         {
-            buffer.Append(i, i, 0, default, true, value, false);
+            buffer.Append(i, i, i, 0, default, true, value, false);
         }
 
         Assert.Equal(200_000, buffer.Bytes);

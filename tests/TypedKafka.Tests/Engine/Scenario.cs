@@ -13,7 +13,8 @@ public sealed record Scenario(
     int? MaxHeldMessages = null,
     long? MaxHeldBytes = null,
     long? LiveHoldMs = null,
-    long? IdleTimeoutMs = null)
+    long? IdleTimeoutMs = null,
+    double? PaceSpeed = null)
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {

@@ -40,6 +40,7 @@ public sealed class ScenarioTests
         {
             LiveHoldMs = scenario.LiveHoldMs,
             IdleTimeoutMs = scenario.IdleTimeoutMs,
+            PaceSpeed = scenario.PaceSpeed,
         };
         using var engine = new OrderedMergeEngine(
             scenario.Partitions.Select(p => new PartitionSpec(
