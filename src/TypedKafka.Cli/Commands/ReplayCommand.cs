@@ -315,7 +315,8 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
     private string Summary(ConsumerManager manager)
     {
         // The rate is the replay's: time spent waiting for live messages would only dilute it.
-        var (replayed, seconds) = _liveAfter is { } after ? (_releasedInReplay, after.TotalSeconds) : (_released, _clock.Elapsed.TotalSeconds);
+        // A bounded read is all replay, up to its end.
+        var (replayed, seconds) = options.Until is null && _liveAfter is { } after ? (_releasedInReplay, after.TotalSeconds) : (_released, _clock.Elapsed.TotalSeconds);
         seconds = Math.Max(seconds, 0.001);
         var end = options.Until is not null
             ? manager.IsComplete ? "complete (--until reached)" : "not complete (stopped before --until)"
