@@ -75,6 +75,17 @@ public static class TimeArgument
     }
 
     /// <summary>
+    /// The end of a bounded read (<see cref="ConsumerOptions.Until"/>) given as text: <c>end</c>
+    /// (<see cref="ReplayEnd.EndOffsets"/>) or a time, exclusive, in any form of <see cref="ParseInstant"/>.
+    /// </summary>
+    /// <exception cref="FormatException">The text is neither; the message says why and what was expected.</exception>
+    public static ReplayEnd ParseUntil(string text, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Trim().Equals("end", StringComparison.OrdinalIgnoreCase) ? ReplayEnd.EndOffsets : ReplayEnd.At(ParseInstant(text, clock));
+    }
+
+    /// <summary>
     /// A length of time back from now, for the <c>relative_time</c> policy: whole milliseconds
     /// (<c>3600000</c>) or a duration (<c>90s</c>, <c>15m</c>, <c>1h</c>, <c>2d</c>, <c>500ms</c>).
     /// A leading minus is kept, so that validation reports the negative look-back.

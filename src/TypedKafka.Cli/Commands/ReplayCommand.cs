@@ -135,24 +135,23 @@ internal static class ReplayCommand
         return null;
     }
 
-    private static DateTimeOffset? ParseTime(ArgumentResult result, string option)
+    private static DateTimeOffset? ParseTime(ArgumentResult result, string option) => Parse(result, option, text => TimeArgument.ParseInstant(text));
+
+    private static ReplayEnd? ParseUntil(ArgumentResult result) => Parse(result, "--until", text => TimeArgument.ParseUntil(text));
+
+    private static T? Parse<T>(ArgumentResult result, string option, Func<string, T> parse)
     {
         var text = result.Tokens.Single().Value;
         try
         {
-            return TimeArgument.ParseInstant(text);
+            return parse(text);
         }
         catch (FormatException e)
         {
             result.AddError($"{option} {e.Message}");
-            return null;
+            return default;
         }
     }
-
-    private static ReplayEnd? ParseUntil(ArgumentResult result) =>
-        result.Tokens.Single().Value.Equals("end", StringComparison.OrdinalIgnoreCase)
-            ? ReplayEnd.EndOffsets
-            : ParseTime(result, "--until") is { } time ? ReplayEnd.At(time) : null;
 }
 
 internal sealed record ReplayOptions(
