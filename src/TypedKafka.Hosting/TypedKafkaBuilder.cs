@@ -87,6 +87,7 @@ public sealed class TypedKafkaBuilder
             typeof(THandler),
             (options, handler) => open(sp, options, handler),
             sp.GetRequiredService<ConsumerRegistry>().Register(name),
+            sp.GetRequiredService<ConsumerRegistry>(),
             sp.GetRequiredService<TypedKafkaMetrics>(),
             sp.GetRequiredService<IHostApplicationLifetime>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger($"TypedKafka.Hosting.Consumer.{name}")));

@@ -15,8 +15,20 @@ public sealed record TypedKafkaConsumerOptions
     /// <summary>Topics to read, each as <c>NAME:POLICY[:ARG]</c> (see <see cref="SourceTopic.Parse(string)"/>). Order breaks timestamp ties.</summary>
     public IList<string> Topics { get; set; } = [];
 
-    /// <summary>Where replay ends and live begins; default: the time the consumer starts.</summary>
+    /// <summary>
+    /// The switch from replay to live; default: the time the consumer starts. Not an end: live
+    /// messages keep coming after it. For an end, see <see cref="Until"/>.
+    /// </summary>
     public DateTimeOffset? Cutoff { get; set; }
+
+    /// <summary>
+    /// Makes the consumer a bounded job: <c>end</c> (each partition's end when the consumer starts)
+    /// or a time, exclusive: Unix milliseconds, an ISO 8601 instant, a duration back from the start
+    /// (<c>1h</c>, also <c>-1h</c>; <c>+1h</c> is ahead) or <c>now</c> (see <see cref="TimeArgument.ParseInstant"/>).
+    /// Once everything before it is handled the consumer stops, complete; when every consumer of the
+    /// host has an <c>Until</c> and is complete, the host stops itself. Default: none, read on live.
+    /// </summary>
+    public string? Until { get; set; }
 
     /// <summary>At most this many messages per batch.</summary>
     public int BatchSize { get; set; } = 10_000;

@@ -57,15 +57,22 @@ public sealed record SourceTopic
 
     /// <summary>
     /// Parses the command-line and configuration syntax <c>NAME:POLICY[:ARG]</c>: <c>events:earliest</c>,
-    /// <c>events:latest</c>, <c>events:relative_time:3600000</c> (milliseconds back from now),
-    /// <c>events:absolute_time:1767225600000</c> (Unix milliseconds), <c>events:start_of_day:08:00:Europe/London</c>,
+    /// <c>events:latest</c>, <c>events:relative_time:3600000</c> or <c>events:relative_time:1h</c> (back from now),
+    /// <c>events:absolute_time:1767225600000</c> (Unix milliseconds) or <c>events:absolute_time:2026-01-01T00:00:00Z</c>
+    /// (any form of <see cref="TimeArgument.ParseInstant"/>), <c>events:start_of_day:08:00:Europe/London</c>,
     /// <c>events:committed</c> (falling back to earliest) or <c>events:committed:latest</c>.
     /// </summary>
     /// <exception cref="FormatException">The text does not follow the syntax; the message says what was expected.</exception>
     /// <exception cref="ArgumentException">The syntax is right but the topic or its argument is not valid.</exception>
-    public static SourceTopic Parse(string spec)
+    public static SourceTopic Parse(string spec) => Parse(spec, TimeProvider.System);
+
+    /// <inheritdoc cref="Parse(string)"/>
+    /// <param name="spec">The text, <c>NAME:POLICY[:ARG]</c>.</param>
+    /// <param name="clock">What "now" is for an absolute time given as a duration (<c>absolute_time:1h</c>) or <c>now</c>.</param>
+    internal static SourceTopic Parse(string spec, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(clock);
         var parts = spec.Split(':');
         if (parts.Length < 2 || parts[0].Length == 0)
         {
@@ -73,18 +80,25 @@ public sealed record SourceTopic
         }
 
         var (name, policy, args) = (parts[0], parts[1], parts[2..]);
+        if (policy is "relative_time" or "absolute_time" && args.Length > 0)
+        {
+            // An ISO 8601 instant has colons of its own.
+            args = [string.Join(':', args)];
+        }
+
         return (policy, args.Length) switch
         {
             ("earliest", 0) => FromEarliest(name),
             ("latest", 0) => FromLatest(name),
-            ("relative_time", 1) => FromRelativeTime(name, Milliseconds(spec, args[0])),
-            ("absolute_time", 1) => FromAbsoluteTime(name, Milliseconds(spec, args[0])),
+            ("relative_time", 1) => FromRelativeTime(name, Time(spec, () => TimeArgument.ParseLookback(args[0]))),
+            ("absolute_time", 1) => FromAbsoluteTime(name, Time(spec, () => TimeArgument.ParseInstant(args[0], clock))),
             ("start_of_day", 3) => FromStartOfDay(name, TimeOfDay(spec, args[0], args[1]), args[2]),
             ("committed", 0) => FromCommitted(name, new OffsetPolicy.Earliest()),
             ("committed", 1) when args[0] == "earliest" => FromCommitted(name, new OffsetPolicy.Earliest()),
             ("committed", 1) when args[0] == "latest" => FromCommitted(name, new OffsetPolicy.Latest()),
             ("earliest" or "latest", _) => throw Malformed(spec, $"'{policy}' takes no argument"),
-            ("relative_time" or "absolute_time", _) => throw Malformed(spec, $"expected {name}:{policy}:MILLISECONDS"),
+            ("relative_time", _) => throw Malformed(spec, $"expected {name}:relative_time:LOOKBACK, the look-back as {TimeArgument.LookbackForms}"),
+            ("absolute_time", _) => throw Malformed(spec, $"expected {name}:absolute_time:TIME, the time as {TimeArgument.InstantForms}"),
             ("start_of_day", _) => throw Malformed(spec, $"expected {name}:start_of_day:HH:MM:ZONE, for example {name}:start_of_day:08:00:Europe/London"),
             ("committed", _) => throw Malformed(spec, $"expected {name}:committed or {name}:committed:earliest|latest"),
             _ => throw Malformed(spec, $"unknown policy '{policy}'; expected earliest, latest, relative_time, absolute_time, start_of_day or committed"),
@@ -108,10 +122,17 @@ public sealed record SourceTopic
 
     private static FormatException Malformed(string spec, string why) => new($"Topic spec '{spec}': {why}.");
 
-    private static long Milliseconds(string spec, string text) =>
-        long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw Malformed(spec, $"'{text}' is not a whole number of milliseconds");
+    private static T Time<T>(string spec, Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (FormatException e)
+        {
+            throw Malformed(spec, e.Message.TrimEnd('.'));
+        }
+    }
 
     private static TimeOnly TimeOfDay(string spec, string hours, string minutes) =>
         int.TryParse(hours, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var h) && h is >= 0 and < 24

@@ -147,6 +147,11 @@ public sealed class ReplayCommandTests : IDisposable
     [Theory]
     [InlineData("--topic", "clicks:oldest", "unknown policy 'oldest'")]
     [InlineData("--cutoff", "yesterday-ish", "--cutoff 'yesterday-ish'")]
+    [InlineData("--cutoff", "1767225600", "--cutoff '1767225600' looks like Unix seconds")]
+    [InlineData("--until", "1767225600", "--until '1767225600' looks like Unix seconds")]
+    [InlineData("--topic", "clicks:absolute_time:1767225600", "'1767225600' looks like Unix seconds")]
+    [InlineData("--until", "soon", "--until 'soon' is not a time")]
+    [InlineData("--max-messages", "0", "--max-messages must be 1 or more")]
     public async Task Bad_arguments_are_usage_errors_that_say_what_was_expected(string option, string value, string expected)
     {
         string[] args = option == "--topic"
@@ -163,6 +168,93 @@ public sealed class ReplayCommandTests : IDisposable
         var exit = await Run(CancellationToken.None, "replay", "--bootstrap-servers", _cluster.BootstrapServers, "--topic", "clicks:earliest", "--config", "fetch.max.bites=1");
         Assert.Equal(1, exit);
         Assert.Contains("fetch.max.bites", _stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Until_end_writes_exactly_the_log_as_it_was_at_start_while_messages_keep_coming()
+    {
+        var output = Path.Combine(_folder, "until-end.arrow");
+        using var stopProducing = new CancellationTokenSource();
+        var producedLive = 0;
+        var producer = Task.Run(async () =>
+        {
+            // Produced from before the command starts until it exits: the log grows throughout the replay.
+            for (var i = 0; !stopProducing.IsCancellationRequested; i++)
+            {
+                _cluster.Produce("clicks", [LocalMessage.FromStrings(i % 3, Base + 10_000 + i, null, $"live-{i}")]);
+                Interlocked.Increment(ref producedLive);
+                await Task.Yield();
+            }
+        });
+        await Eventually(() => Volatile.Read(ref producedLive) > 0);
+
+        var exit = await Run(Guard(), "replay", "--bootstrap-servers", _cluster.BootstrapServers, "--topic", "clicks:earliest", "--batch-size", "16", "--until", "end", "--out", output);
+        var producedByExit = Volatile.Read(ref producedLive);
+        await stopProducing.CancelAsync();
+        await producer;
+
+        Assert.True(exit == 0, _stderr.ToString());
+        // The end offsets captured at start, as the first progress line reports them.
+        var captured = long.Parse(System.Text.RegularExpressions.Regex.Match(_stdout.ToString(), @"consumed [\d,]+/([\d,]+) of the replay").Groups[1].Value.Replace(",", string.Empty, StringComparison.Ordinal));
+        var rows = ReadArrowFile(output);
+        Assert.Equal(captured, rows.Count);
+        Assert.True(300 + producedByExit > rows.Count, "nothing was produced during the replay: the test proves nothing");
+        Assert.Equal(rows.Select(r => r.Timestamp).Order(), rows.Select(r => r.Timestamp));
+        Assert.Contains("complete (--until reached)", _stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"wrote {rows.Count:N0} rows", _stdout.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("not written", _stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Until_a_time_between_two_messages_writes_exactly_the_earlier_ones()
+    {
+        var output = Path.Combine(_folder, "until-time.arrow");
+        // Clicks are 7 ms apart, views 11 ms: before +703 ms come clicks 0-100 (at 700) and views 0-63 (at 693).
+        var exit = await Run(Guard(), "replay", "--bootstrap-servers", _cluster.BootstrapServers, "--topic", "clicks:earliest", "--topic", "views:earliest", "--batch-size", "32", "--until", "2026-01-01T00:00:00.703Z", "--out", output);
+
+        Assert.True(exit == 0, _stderr.ToString());
+        var rows = ReadArrowFile(output);
+        Assert.Equal(101, rows.Count(r => r.Topic == "clicks"));
+        Assert.Equal(64, rows.Count(r => r.Topic == "views"));
+        Assert.Equal(Base + 700, rows.Max(r => r.Timestamp));
+        Assert.Equal(rows.Select(r => r.Timestamp).Order(), rows.Select(r => r.Timestamp));
+        Assert.Contains("complete (--until reached); wrote 165 rows", _stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Max_messages_writes_exactly_the_first_n_in_order_and_closes_the_file()
+    {
+        var output = Path.Combine(_folder, "max.arrow");
+        var exit = await Run(Guard(), "replay", "--bootstrap-servers", _cluster.BootstrapServers, "--topic", "clicks:earliest", "--topic", "views:earliest", "--batch-size", "50", "--max-messages", "123", "--out", output);
+
+        Assert.True(exit == 0, _stderr.ToString());
+        var rows = ReadArrowFile(output);
+        var everyTimestamp = Enumerable.Range(0, 300).Select(i => Base + (i * 7)).Concat(Enumerable.Range(0, 200).Select(i => Base + (i * 11)));
+        Assert.Equal(everyTimestamp.Order().Take(123), rows.Select(r => r.Timestamp));
+        Assert.Contains("stopped at --max-messages; wrote 123 rows", _stdout.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(output + ".partial"));
+    }
+
+    [Fact]
+    public async Task Until_and_follow_are_refused_together()
+    {
+        var exit = await Run(CancellationToken.None, "replay", "--bootstrap-servers", _cluster.BootstrapServers, "--topic", "clicks:earliest", "--until", "end", "--follow");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--until and --follow do not go together", _stderr.ToString() + _stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>A bounded run ends on its own; this only turns a hang into a failure (exit code 130).</summary>
+    private static CancellationToken Guard() => new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token;
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        // A generous limit only against a hang; the condition is what is waited for.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition never held");
+            await Task.Delay(10);
+        }
     }
 }
 

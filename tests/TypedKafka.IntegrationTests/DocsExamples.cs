@@ -57,6 +57,57 @@ public sealed class DocsExamples
     }
 
     [Fact]
+    public void Bounded_replay_example()
+    {
+        using var cluster = new LocalKafkaCluster();
+        cluster.CreateTopic("trades", partitions: 2);
+        const long T0 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+        cluster.Produce("trades", [
+            LocalMessage.FromStrings(0, T0 + 1000, null, "a"), LocalMessage.FromStrings(0, T0 + 2000, null, "b"), LocalMessage.FromStrings(0, T0 + 3000, null, "c"),
+            // Partition 1's producer stamped out of order: "f" (2.1 s) comes after "e" (2.6 s).
+            LocalMessage.FromStrings(1, T0 + 1500, null, "d"), LocalMessage.FromStrings(1, T0 + 2600, null, "e"), LocalMessage.FromStrings(1, T0 + 2100, null, "f"),
+        ]);
+
+        using var manager = new ConsumerManager(
+            new Dictionary<string, string> { ["bootstrap.servers"] = cluster.BootstrapServers },
+            [SourceTopic.FromEarliest("trades")],
+            new ConsumerOptions { Until = ReplayEnd.At(DateTimeOffset.FromUnixTimeMilliseconds(T0 + 2500)) });
+
+        var values = new List<string>();
+        var polls = 0;
+        while (!manager.IsComplete)
+        {
+            Assert.True(++polls < 100, "the bounded read never completed");
+            using RecordBatch batch = manager.Poll(timeoutMs: 1000);
+            var column = (BinaryArray)batch.Column("value");
+            for (var i = 0; i < batch.Length; i++)
+            {
+                values.Add(Encoding.UTF8.GetString(column.GetBytes(i)));
+            }
+        }
+
+        Assert.Equal(["a", "d", "b"], values);
+        using (var empty = manager.Poll(timeoutMs: 60_000))
+        {
+            Assert.Equal(0, empty.Length);
+        }
+
+        using var state = manager.PartitionState();
+        var partitions = (Int32Array)state.Column("partition");
+        var ends = (Int64Array)state.Column("end_bound");
+        var complete = (BooleanArray)state.Column("is_complete");
+        var afterEnd = (Int64Array)state.Column("in_bound_after_end");
+        var row = Enumerable.Range(0, state.Length).ToDictionary(i => partitions.GetValue(i)!.Value);
+        Assert.Equal(2, ends.GetValue(row[0]));
+        Assert.Equal(1, ends.GetValue(row[1]));
+        Assert.True(complete.GetValue(row[0]) == true && complete.GetValue(row[1]) == true);
+        Assert.Equal(0, afterEnd.GetValue(row[0]));
+
+        // "As far as the consumer saw them": "f" is counted if it came in the fetch that ended the partition.
+        Assert.InRange(afterEnd.GetValue(row[1])!.Value, 0, 1);
+    }
+
+    [Fact]
     public void Offset_policies_example()
     {
         using var cluster = new LocalKafkaCluster();

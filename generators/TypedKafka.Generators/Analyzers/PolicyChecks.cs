@@ -14,12 +14,6 @@ namespace TypedKafka.Generators.Analyzers;
 /// </summary>
 internal static class PolicyChecks
 {
-    /// <summary>Values in this range are 1970-01-12 to 1973-03-03 as Unix milliseconds, but 2001 to 5138 as Unix seconds.</summary>
-    public const long SecondsRangeStart = 1_000_000_000;
-
-    /// <inheritdoc cref="SecondsRangeStart"/>
-    public const long SecondsRangeEnd = 100_000_000_000;
-
     /// <summary>Longer look-backs than this exceed any plausible topic retention.</summary>
     public const double MaxPlausibleLookbackDays = 365;
 
@@ -147,7 +141,8 @@ internal static class PolicyChecks
         return node;
     }
 
-    public static bool LooksLikeSeconds(long milliseconds) => milliseconds is >= SecondsRangeStart and < SecondsRangeEnd;
+    // The rule is shared with the runtime's parser of times given as text (src/TypedKafka/UnixTimeUnits.cs).
+    public static bool LooksLikeSeconds(long milliseconds) => UnixTimeUnits.LooksLikeSeconds(milliseconds);
 
     private static void Lookback(OperationAnalysisContext context, IOperation value, double milliseconds)
     {

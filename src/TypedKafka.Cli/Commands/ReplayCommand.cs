@@ -9,7 +9,7 @@ using TypedKafka.Windows;
 
 namespace TypedKafka.Cli.Commands;
 
-/// <summary><c>typedkafka replay</c>: an ordered replay of topics, with progress, into an Arrow IPC file.</summary>
+/// <summary><c>typedkafka replay</c>: an ordered replay of topics, with progress, into an Arrow IPC file; bounded with --until or --max-messages.</summary>
 internal static class ReplayCommand
 {
     /// <summary>Exit code when Ctrl+C stopped a replay before it went live (128 + SIGINT, as shells do).</summary>
@@ -20,18 +20,33 @@ internal static class ReplayCommand
         var bootstrap = new Option<string>("--bootstrap-servers") { Description = "The cluster, HOST:PORT[,HOST:PORT...].", Required = true };
         var topics = new Option<SourceTopic[]>("--topic")
         {
-            Description = "A topic and where to start, NAME:POLICY[:ARG] (repeatable). Policies: earliest, latest, relative_time:MS, absolute_time:MS, start_of_day:HH:MM:ZONE, committed[:earliest|latest].",
+            Description = "A topic and where to start, NAME:POLICY[:ARG] (repeatable). Policies: earliest, latest, relative_time:LOOKBACK (milliseconds or 1h, 2d), absolute_time:TIME (as --until), start_of_day:HH:MM:ZONE, committed[:earliest|latest].",
             Required = true,
             CustomParser = result => [.. result.Tokens.Select(token => ParseTopic(token.Value, result)).OfType<SourceTopic>()],
         };
         var cutoff = new Option<long?>("--cutoff")
         {
-            Description = "Where replay ends and live begins: an ISO 8601 instant, Unix milliseconds, or 'now' (the default).",
-            CustomParser = ParseCutoff,
+            Description = "The switch from replay to live, not an end: each partition stops replaying at its first message at or after this time, "
+                + "and that message and the ones after it are still read. Default: now. For an exact end, use --until. Forms as --until.",
+            CustomParser = result => ParseTime(result, "--cutoff")?.ToUnixTimeMilliseconds(),
         };
+        var until = new Option<ReplayEnd?>("--until")
+        {
+            Description = "Read up to here, write exactly what comes before, and exit: 'end' (the end of each partition when the command starts; "
+                + "nothing produced later), or a time, exclusive (only messages stamped before it): " + TimeArgument.InstantForms + ".",
+            CustomParser = ParseUntil,
+        };
+        var maxMessages = new Option<long?>("--max-messages") { Description = "Stop after this many messages, the first ones in timestamp order." };
+        maxMessages.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<long?>() is <= 0)
+            {
+                result.AddError("--max-messages must be 1 or more.");
+            }
+        });
         var batchSize = new Option<int>("--batch-size") { Description = "Messages per batch at most.", DefaultValueFactory = _ => 10_000 };
         var output = new Option<FileInfo?>("--out") { Description = "Write the ordered messages to this Arrow IPC file (FILE.arrow)." };
-        var follow = new Option<bool>("--follow") { Description = "Keep reading live messages after the replay until stopped (Ctrl+C)." };
+        var follow = new Option<bool>("--follow") { Description = "Keep reading live messages after the replay until stopped (Ctrl+C); not with --until." };
         var settings = new Option<string[]>("--config") { Description = "A librdkafka consumer setting, KEY=VALUE (repeatable), e.g. group.id=reports." };
         var window = new Option<TimeSpan?>("--window")
         {
@@ -42,12 +57,18 @@ internal static class ReplayCommand
         var format = new Option<string>("--format") { Description = "With --window: the window files' format.", DefaultValueFactory = _ => "parquet" };
         format.AcceptOnlyFromAmong("parquet", "arrow");
 
-        var command = new Command("replay", "Replay topics in timestamp order across all partitions, showing progress; exits once every partition is live.")
+        var command = new Command("replay", "Replay topics in timestamp order across all partitions, showing progress; exits once every partition is live, or at --until.")
         {
-            bootstrap, topics, cutoff, batchSize, output, follow, settings, window, outDir, format,
+            bootstrap, topics, cutoff, until, maxMessages, batchSize, output, follow, settings, window, outDir, format,
         };
         command.Validators.Add(result =>
         {
+            // Whether --until was given, not its value: a bad value is already an error of its own.
+            if (result.GetResult(until) is not null && result.GetValue(follow))
+            {
+                result.AddError("--until and --follow do not go together: --until ends the read, --follow reads on without end.");
+            }
+
             if (result.GetValue(window) is not null != result.GetValue(outDir) is not null)
             {
                 result.AddError("--window and --out-dir go together: micro-batch mode needs both.");
@@ -65,7 +86,9 @@ internal static class ReplayCommand
                 parse.GetValue(settings) ?? [],
                 parse.GetValue(window),
                 parse.GetValue(outDir)?.FullName,
-                parse.GetValue(format) ?? "parquet");
+                parse.GetValue(format) ?? "parquet",
+                parse.GetValue(until),
+                parse.GetValue(maxMessages));
             try
             {
                 return await new ReplayRun(options, console, stdout).RunAsync(cancellation);
@@ -112,26 +135,22 @@ internal static class ReplayCommand
         return null;
     }
 
-    private static long? ParseCutoff(ArgumentResult result)
+    private static DateTimeOffset? ParseTime(ArgumentResult result, string option) => Parse(result, option, text => TimeArgument.ParseInstant(text));
+
+    private static ReplayEnd? ParseUntil(ArgumentResult result) => Parse(result, "--until", text => TimeArgument.ParseUntil(text));
+
+    private static T? Parse<T>(ArgumentResult result, string option, Func<string, T> parse)
     {
         var text = result.Tokens.Single().Value;
-        if (text.Equals("now", StringComparison.OrdinalIgnoreCase))
+        try
         {
-            return DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            return parse(text);
         }
-
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+        catch (FormatException e)
         {
-            return ms;
+            result.AddError($"{option} {e.Message}");
+            return default;
         }
-
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
-        {
-            return instant.ToUnixTimeMilliseconds();
-        }
-
-        result.AddError($"--cutoff '{text}': expected an ISO 8601 instant such as 2026-11-24T08:00:00Z, Unix milliseconds, or 'now'.");
-        return null;
     }
 }
 
@@ -145,7 +164,9 @@ internal sealed record ReplayOptions(
     IReadOnlyList<string> Settings,
     TimeSpan? Window = null,
     string? WindowDirectory = null,
-    string WindowFormat = "parquet")
+    string WindowFormat = "parquet",
+    ReplayEnd? Until = null,
+    long? MaxMessages = null)
 {
     public Dictionary<string, string> ConsumerConfig()
     {
@@ -165,20 +186,26 @@ internal sealed record ReplayOptions(
     }
 }
 
-/// <summary>One replay: poll, write, show progress, stop when live (or when cancelled, with --follow).</summary>
+/// <summary>
+/// One replay: poll, write, show progress; stop when live, complete (--until), at --max-messages,
+/// or when cancelled. The summary counts every row consumed and not written.
+/// </summary>
 internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, TextWriter stdout)
 {
     private static readonly TimeSpan PlainProgressInterval = TimeSpan.FromSeconds(1);
     private readonly Stopwatch _clock = new();
     private long _released;
+    private long _releasedPastMax;
     private TimeSpan? _liveAfter;
     private long _releasedInReplay;
+    private bool _finished;
     private int _windowsWritten;
     private WindowAssembler? _windows;
 
     public async Task<int> RunAsync(CancellationToken cancellation)
     {
-        using var manager = new ConsumerManager(options.ConsumerConfig(), options.Topics, options.CutoffMs, options.BatchSize);
+        var consumerOptions = new ConsumerOptions { CutoffMs = options.CutoffMs, BatchSize = options.BatchSize, Until = options.Until };
+        using var manager = new ConsumerManager(options.ConsumerConfig(), options.Topics, consumerOptions);
         using var sink = options.OutputPath is null ? null : new ArrowFileSink(options.OutputPath, Schemas.Message);
         using var windows = options.Window is { } length ? new WindowAssembler(new TumblingWindowOptions(length)) : null;
         if (windows is not null)
@@ -219,8 +246,8 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
             Write(windows.Complete());
         }
 
-        await stdout.WriteLineAsync(Summary(manager, sink));
-        return manager.IsLive || options.Follow ? 0 : ReplayCommand.Interrupted;
+        await stdout.WriteLineAsync(Summary(manager));
+        return _finished || options.Follow ? 0 : ReplayCommand.Interrupted;
     }
 
     private void Loop(ConsumerManager manager, ArrowFileSink? sink, Action showProgress, CancellationToken cancellation)
@@ -228,6 +255,16 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
         while (!cancellation.IsCancellationRequested)
         {
             var batch = manager.Poll(timeoutMs: 250);
+            if (options.MaxMessages is { } max && _released + batch.Length > max)
+            {
+                // The first rows up to the limit are written; the rest of this batch is counted as not written.
+                var keep = (int)(max - _released);
+                _releasedPastMax += batch.Length - keep;
+                var head = batch.SliceShared(0, keep);
+                batch.Dispose();
+                batch = head;
+            }
+
             sink?.Write(batch);
             _released += batch.Length;
             if (_windows is not null)
@@ -247,7 +284,9 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
             }
 
             showProgress();
-            if (manager.IsLive && !options.Follow)
+            _finished = _released == options.MaxMessages
+                || (options.Until is null ? manager.IsLive && !options.Follow : manager.IsComplete);
+            if (_finished)
             {
                 return;
             }
@@ -272,17 +311,37 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
         }
     }
 
-    private string Summary(ConsumerManager manager, ArrowFileSink? sink)
+    private string Summary(ConsumerManager manager)
     {
         // The rate is the replay's: time spent waiting for live messages would only dilute it.
-        var (replayed, seconds) = _liveAfter is { } after ? (_releasedInReplay, after.TotalSeconds) : (_released, _clock.Elapsed.TotalSeconds);
+        // A bounded read is all replay, up to its end.
+        var (replayed, seconds) = options.Until is null && _liveAfter is { } after ? (_releasedInReplay, after.TotalSeconds) : (_released, _clock.Elapsed.TotalSeconds);
         seconds = Math.Max(seconds, 0.001);
-        var live = _liveAfter is not { } liveAfter ? "not live (stopped during replay)"
+        var end = options.Until is not null
+            ? manager.IsComplete ? "complete (--until reached)" : "not complete (stopped before --until)"
+            : _liveAfter is not { } liveAfter ? "not live (stopped during replay)"
             : $"live after {liveAfter.TotalSeconds:0.0} s" + (_released > _releasedInReplay ? $", then {_released - _releasedInReplay:N0} live messages" : string.Empty);
-        var written = (sink is null ? string.Empty : $"; wrote {options.OutputPath}")
+        if (options.MaxMessages is { } max && _released == max)
+        {
+            end += ", stopped at --max-messages";
+        }
+
+        var written = (options.OutputPath is null ? string.Empty : $"; wrote {_released:N0} rows to {options.OutputPath}")
             + (options.Window is null ? string.Empty : $"; wrote {_windowsWritten} window file(s) to {options.WindowDirectory}");
+
+        // Rows consumed but never handed out: say so, and why, rather than drop them silently.
+        var held = manager.HeldMessageCount;
+        var notWritten = held + _releasedPastMax == 0 ? string.Empty
+            : $"; {held + _releasedPastMax:N0} rows consumed and not written ("
+                + string.Join(", ", new[]
+                {
+                    held > 0 ? $"{held:N0} held for ordering when the read stopped" : null,
+                    _releasedPastMax > 0 ? $"{_releasedPastMax:N0} past --max-messages" : null,
+                }.OfType<string>())
+                + (options.Until is null && options.MaxMessages is null ? "; for an exact end use --until" : string.Empty)
+                + ")";
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"replayed {replayed:N0} messages in {seconds:0.0} s ({replayed / seconds:N0}/s); {live}; {manager.HeldMessageCount:N0} held{written}");
+            $"replayed {replayed:N0} messages in {seconds:0.0} s ({replayed / seconds:N0}/s); {end}{written}{notWritten}");
     }
 }

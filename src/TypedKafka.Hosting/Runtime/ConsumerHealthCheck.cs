@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace TypedKafka.Hosting.Runtime;
 
-/// <summary>Degraded while starting or replaying (with the replay progress), Healthy when live, Unhealthy after a fatal error or once stopped.</summary>
+/// <summary>Degraded while starting or replaying (with the replay progress), Healthy when live or complete (Until), Unhealthy after a fatal error or once stopped.</summary>
 internal sealed class ConsumerHealthCheck(ConsumerStatus status) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -20,6 +20,7 @@ internal sealed class ConsumerHealthCheck(ConsumerStatus status) : IHealthCheck
         var result = status.Phase switch
         {
             ConsumerPhase.Live => HealthCheckResult.Healthy($"Consumer {status.Name} is live.", data),
+            ConsumerPhase.Complete => HealthCheckResult.Healthy($"Consumer {status.Name} is complete: everything before its end (Until) was handled.", data),
             ConsumerPhase.Replaying => HealthCheckResult.Degraded(
                 string.Create(CultureInfo.InvariantCulture, $"Consumer {status.Name} is replaying: {progress:P1} released."), data: data),
             ConsumerPhase.Starting => HealthCheckResult.Degraded($"Consumer {status.Name} is starting.", data: data),

@@ -56,6 +56,18 @@ internal sealed class ConsumerOptionsValidator(string name, string path, string 
             errors.Add($"{path}:Cutoff: must not be before 1970-01-01, was {cutoff:O}.");
         }
 
+        if (options.Until is { } until)
+        {
+            try
+            {
+                TimeArgument.ParseUntil(until);
+            }
+            catch (FormatException e)
+            {
+                errors.Add($"{path}:Until: expected 'end' or a time; {e.Message}");
+            }
+        }
+
         var onError = options.OnHandlerError;
         if (!Enum.IsDefined(onError.Policy))
         {

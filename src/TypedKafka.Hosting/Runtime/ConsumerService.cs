@@ -17,6 +17,7 @@ internal sealed class ConsumerService(
     Type handlerType,
     Func<TypedKafkaConsumerOptions, object, IConsumerSession> open,
     ConsumerStatus status,
+    ConsumerRegistry registry,
     TypedKafkaMetrics metrics,
     IHostApplicationLifetime lifetime,
     ILogger logger) : IHostedService, IDisposable
@@ -25,6 +26,7 @@ internal sealed class ConsumerService(
     private readonly CancellationTokenSource _abort = new();
     private readonly SecretRedactor _redactor = new(ConsumerConfig.Settings(options));
     private Thread? _thread;
+    private bool _complete;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -64,10 +66,23 @@ internal sealed class ConsumerService(
             var handler = scope.ServiceProvider.GetRequiredService(handlerType);
             using var session = open(options, handler);
             var stopped = Consume(session);
-            status.Phase = stopped ? ConsumerPhase.Stopped : ConsumerPhase.Failed;
-            if (stopped)
+            if (stopped && _complete)
             {
-                Log.Stopped(logger, name, status.Released);
+                Log.Complete(logger, name, status.Released);
+                if (registry.Complete(status))
+                {
+                    // A bounded job: the host has nothing left to do once every consumer is done.
+                    Log.AllComplete(logger);
+                    lifetime.StopApplication();
+                }
+            }
+            else
+            {
+                status.Phase = stopped ? ConsumerPhase.Stopped : ConsumerPhase.Failed;
+                if (stopped)
+                {
+                    Log.Stopped(logger, name, status.Released);
+                }
             }
         }
         catch (Exception e)
@@ -81,11 +96,11 @@ internal sealed class ConsumerService(
         }
     }
 
-    /// <summary>Polls and handles until stopped (true) or a handler gives up (false).</summary>
+    /// <summary>Polls and handles until stopped or complete (true) or a handler gives up (false).</summary>
     private bool Consume(IConsumerSession session)
     {
         var wasLive = false;
-        while (!_stopping.IsCancellationRequested)
+        while (!_stopping.IsCancellationRequested && !_complete)
         {
             var deliveries = session.Poll(options.PollTimeout);
             try
@@ -122,10 +137,13 @@ internal sealed class ConsumerService(
                 wasLive = true;
                 Log.Live(logger, name, status.Released);
             }
+
+            // Everything before the end was released, and handled above.
+            _complete = session.IsComplete;
         }
 
-        // Stopping: what is still held open (a window) is handed over as it stands, and not
-        // committed, so that after a restart it is read again and handed over whole.
+        // Stopping or complete: what is still held open (a window) is handed over as it stands, and
+        // not committed, so that after a restart it is read again and handed over whole.
         var rest = session.Close();
         try
         {

@@ -10,6 +10,9 @@ internal enum ConsumerPhase
     Live,
     Stopped,
     Failed,
+
+    /// <summary>A bounded consumer (Until) handled everything before its end and stopped.</summary>
+    Complete,
 }
 
 /// <summary>
@@ -83,5 +86,18 @@ internal sealed class ConsumerRegistry
 
     public ConsumerStatus Register(string name) => _statuses.GetOrAdd(name, n => new ConsumerStatus(n));
 
+    private readonly Lock _completion = new();
+
     public ICollection<ConsumerStatus> All => _statuses.Values;
+
+    /// <summary>Marks a bounded consumer complete; true when that makes every consumer of the host complete.</summary>
+    public bool Complete(ConsumerStatus status)
+    {
+        // Under a lock: two consumers completing at once must not both miss that the other is done.
+        lock (_completion)
+        {
+            status.Phase = ConsumerPhase.Complete;
+            return _statuses.Values.All(s => s.Phase == ConsumerPhase.Complete);
+        }
+    }
 }

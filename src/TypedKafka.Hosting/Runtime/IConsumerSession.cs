@@ -8,6 +8,9 @@ internal interface IConsumerSession : IDisposable
 {
     bool IsLive { get; }
 
+    /// <summary>A bounded read (<see cref="TypedKafkaConsumerOptions.Until"/>) released its last row.</summary>
+    bool IsComplete { get; }
+
     int PausedPartitionCount { get; }
 
     /// <summary>Polls once and returns what is ready for the handler, in order: a batch, or the windows it closed; possibly nothing. The caller disposes each.</summary>
@@ -41,6 +44,8 @@ internal sealed class RawSession(TypedKafkaConsumerOptions options, IBatchHandle
     private readonly ConsumerManager _consumer = ConsumerConfig.Raw(options);
 
     public bool IsLive => _consumer.IsLive;
+
+    public bool IsComplete => _consumer.IsComplete;
 
     public int PausedPartitionCount => _consumer.PausedPartitionCount;
 
@@ -85,6 +90,8 @@ internal sealed class TypedSession<T>(TypedKafkaConsumerOptions options, IBatchH
     private readonly TypedConsumer<T> _consumer = ConsumerConfig.Typed<T>(options);
 
     public bool IsLive => _consumer.IsLive;
+
+    public bool IsComplete => _consumer.IsComplete;
 
     public int PausedPartitionCount => _consumer.PausedPartitionCount;
 
@@ -137,21 +144,19 @@ internal static class ConsumerConfig
 
     public static List<SourceTopic> Topics(TypedKafkaConsumerOptions options) => options.Topics.Select(SourceTopic.Parse).ToList();
 
-    public static ConsumerManager Raw(TypedKafkaConsumerOptions options) => new(
-        Settings(options),
-        Topics(options),
-        options.Cutoff?.ToUnixTimeMilliseconds(),
-        options.BatchSize,
-        options.MaxHeldMessages,
-        options.MaxHeldBytes);
+    public static ConsumerManager Raw(TypedKafkaConsumerOptions options) => new(Settings(options), Topics(options), ConsumerOptions(options));
 
     public static TypedConsumer<T> Typed<T>(TypedKafkaConsumerOptions options)
-        where T : IArrowMessage<T> => new(
-        Settings(options),
-        Topics(options),
-        options.Cutoff?.ToUnixTimeMilliseconds(),
-        options.BatchSize,
-        options.MaxHeldMessages,
-        options.MaxHeldBytes,
-        options.BadPayloadPolicy);
+        where T : IArrowMessage<T> => new(Settings(options), Topics(options), ConsumerOptions(options));
+
+    // A relative Until (1h) is taken from the moment the consumer starts.
+    private static ConsumerOptions ConsumerOptions(TypedKafkaConsumerOptions options) => new()
+    {
+        CutoffMs = options.Cutoff?.ToUnixTimeMilliseconds(),
+        BatchSize = options.BatchSize,
+        MaxHeldMessages = options.MaxHeldMessages,
+        MaxHeldBytes = options.MaxHeldBytes,
+        BadPayloadPolicy = options.BadPayloadPolicy,
+        Until = options.Until is { } until ? TimeArgument.ParseUntil(until) : null,
+    };
 }

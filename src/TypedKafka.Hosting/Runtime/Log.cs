@@ -27,4 +27,10 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Debug, "Consumer {Consumer}: handled {Delivery}")]
     public static partial void Handled(ILogger logger, string consumer, string delivery);
+
+    [LoggerMessage(9, LogLevel.Information, "Consumer {Consumer} complete: {Released} messages before its end (Until) handled")]
+    public static partial void Complete(ILogger logger, string consumer, long released);
+
+    [LoggerMessage(10, LogLevel.Information, "Every TypedKafka consumer is complete; stopping the host")]
+    public static partial void AllComplete(ILogger logger);
 }

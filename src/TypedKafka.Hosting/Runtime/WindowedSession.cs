@@ -26,6 +26,8 @@ internal sealed class WindowedSession : IConsumerSession
 
     public bool IsLive => _source.IsLive;
 
+    public bool IsComplete => _source.Consumer.IsComplete;
+
     public int PausedPartitionCount => _source.PausedPartitionCount;
 
     public static WindowedSession Raw(TypedKafkaConsumerOptions options, IWindowHandler handler, TimeProvider clock) =>
