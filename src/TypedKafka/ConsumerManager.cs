@@ -328,8 +328,20 @@ public sealed class ConsumerManager : IDisposable
                     {
                         _fatalError ??= failure;
                     }
+                    else if (_logger is not null)
+                    {
+                        ConsumerLog.ClientError(_logger, error.Code, error.Reason);
+                    }
                 })
-                .SetLogHandler((_, _) => { })
+                .SetLogHandler((_, line) =>
+                {
+                    // librdkafka's own lines; they never carry config values (its debug contexts are off unless "debug" is set).
+                    var level = ConsumerLog.LevelOf(line.Level);
+                    if (_logger is not null && _logger.IsEnabled(level))
+                    {
+                        ConsumerLog.Client(_logger, level, line.Facility, line.Message);
+                    }
+                })
                 .Build();
         }
         catch (ArgumentException e)

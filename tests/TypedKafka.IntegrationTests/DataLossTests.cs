@@ -35,7 +35,8 @@ public sealed class DataLossTests(ITestOutputHelper output)
     public void With_FailOnDataLoss_off_the_replay_goes_on_from_the_oldest_offset_left_and_counts_the_loss()
     {
         using var cluster = new LocalKafkaCluster();
-        using var manager = StartReplay(cluster, "lost-count", failOnDataLoss: false, out var rows, out var firstLost, out var deletedTo);
+        var logger = new ListLogger();
+        using var manager = StartReplay(cluster, "lost-count", failOnDataLoss: false, out var rows, out var firstLost, out var deletedTo, logger);
 
         Replay.UntilLive(manager, into: rows);
         Replay.AssertEachOnceInOffsetOrder(rows);
@@ -47,10 +48,11 @@ public sealed class DataLossTests(ITestOutputHelper output)
         Assert.Equal(deletedTo - lost, rows.Count(r => r.Offset < deletedTo));
         Assert.True(lost > 0 && lost <= deletedTo - firstLost, $"{lost} counted lost.");
         Assert.Equal(Messages - deletedTo, rows.Count(r => r.Offset >= deletedTo));
+        Assert.Contains(logger.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning && l.Text.StartsWith("lost-count[0]: offsets", StringComparison.Ordinal));
     }
 
     /// <summary>Writes one record batch per message (a fetch returns whole batches), reads a little, then deletes the next 3,000 offsets.</summary>
-    private static ConsumerManager StartReplay(LocalKafkaCluster cluster, string topic, bool failOnDataLoss, out List<ReleasedRow> rows, out long firstLost, out long deletedTo)
+    private static ConsumerManager StartReplay(LocalKafkaCluster cluster, string topic, bool failOnDataLoss, out List<ReleasedRow> rows, out long firstLost, out long deletedTo, ListLogger? logger = null)
     {
         cluster.CreateTopic(topic, 1);
         var producerConfig = new ProducerConfig { BootstrapServers = cluster.BootstrapServers, LingerMs = 0, BatchNumMessages = 1 };
@@ -74,12 +76,30 @@ public sealed class DataLossTests(ITestOutputHelper output)
             ["queued.min.messages"] = "1",
             ["fetch.queue.backoff.ms"] = "0",
         };
-        var manager = new ConsumerManager(config, [SourceTopic.FromEarliest(topic)], new ConsumerOptions { BatchSize = 100, FailOnDataLoss = failOnDataLoss });
+        var manager = new ConsumerManager(config, [SourceTopic.FromEarliest(topic)], new ConsumerOptions { BatchSize = 100, FailOnDataLoss = failOnDataLoss, Logger = logger });
         rows = Replay.Until(manager, released => released.Count > 0);
         firstLost = manager.Consumed(0) + 1;
         deletedTo = firstLost + 3_000;
         cluster.DeleteRecords(topic, 0, deletedTo);
         return manager;
+    }
+}
+
+public sealed class ClientLogTests
+{
+    [Fact]
+    public void The_clients_log_lines_go_to_the_logger_at_their_level()
+    {
+        using var cluster = new LocalKafkaCluster();
+        cluster.CreateTopic("client-log", 1);
+        var logger = new ListLogger();
+        var config = new Dictionary<string, string> { ["bootstrap.servers"] = cluster.BootstrapServers, ["debug"] = "consumer" };
+        using (var manager = new ConsumerManager(config, [SourceTopic.FromEarliest("client-log")], new ConsumerOptions { Logger = logger }))
+        {
+            manager.Poll(0).Dispose();
+        }
+
+        Assert.Contains(logger.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Debug && l.Text.StartsWith("librdkafka ", StringComparison.Ordinal));
     }
 }
 

@@ -11,4 +11,20 @@ internal static partial class ConsumerLog
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "{Topic}[{Partition}]: the log was truncated below what was already read.")]
     public static partial void Truncated(ILogger logger, Exception error, string topic, int partition);
+
+    [LoggerMessage(EventId = 3, Message = "librdkafka {Facility}: {Text}")]
+    public static partial void Client(ILogger logger, LogLevel level, string facility, string text);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Kafka client error {Code}: {Reason} (the client retries it)")]
+    public static partial void ClientError(ILogger logger, Confluent.Kafka.ErrorCode code, string reason);
+
+    /// <summary>librdkafka's syslog levels as .NET log levels.</summary>
+    public static LogLevel LevelOf(Confluent.Kafka.SyslogLevel level) => level switch
+    {
+        <= Confluent.Kafka.SyslogLevel.Critical => LogLevel.Critical,
+        Confluent.Kafka.SyslogLevel.Error => LogLevel.Error,
+        Confluent.Kafka.SyslogLevel.Warning => LogLevel.Warning,
+        Confluent.Kafka.SyslogLevel.Notice or Confluent.Kafka.SyslogLevel.Info => LogLevel.Information,
+        _ => LogLevel.Debug,
+    };
 }
