@@ -85,7 +85,7 @@ public sealed class TypedKafkaBuilder
             sp.GetRequiredService<IOptionsMonitor<TypedKafkaConsumerOptions>>().Get(name),
             sp.GetRequiredService<IServiceScopeFactory>(),
             typeof(THandler),
-            (options, handler) => open(sp, options, handler),
+            (options, handler) => open(sp, options with { ClientLogger = sp.GetRequiredService<ILoggerFactory>().CreateLogger($"TypedKafka.Client.{name}") }, handler),
             sp.GetRequiredService<ConsumerRegistry>().Register(name),
             sp.GetRequiredService<ConsumerRegistry>(),
             sp.GetRequiredService<TypedKafkaMetrics>(),

@@ -39,6 +39,15 @@ public sealed record TypedKafkaConsumerOptions
     /// <summary>Above this many key and value bytes held for ordering, partitions that run ahead are paused.</summary>
     public long MaxHeldBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>Live, hold rows up to this long for timestamp order across partitions (<see cref="LiveOrdering.Hold"/>); null releases them on arrival.</summary>
+    public TimeSpan? LiveHold { get; set; }
+
+    /// <summary>During replay, a partition without progress for this long stops holding the others back (<see cref="ConsumerOptions.IdleTimeout"/>); null waits forever.</summary>
+    public TimeSpan? IdleTimeout { get; set; }
+
+    /// <summary>Fail the consumer when the log lost offsets it had still to read (the default), or count the loss, log a warning and go on (<see cref="ConsumerOptions.FailOnDataLoss"/>).</summary>
+    public bool FailOnDataLoss { get; set; } = true;
+
     /// <summary>How long one poll waits for messages; also how quickly a stop is noticed between batches.</summary>
     public TimeSpan PollTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
@@ -59,6 +68,9 @@ public sealed record TypedKafkaConsumerOptions
     /// added with <c>AddWindowedConsumer</c>, refused for the others.
     /// </summary>
     public TypedKafkaWindowOptions? Window { get; set; }
+
+    /// <summary>Where the consumer's client log lines and data-loss warnings go: set by the host, never bound from configuration.</summary>
+    internal Microsoft.Extensions.Logging.ILogger? ClientLogger { get; init; }
 
     /// <summary>Raw librdkafka settings (<c>group.id</c>, <c>security.protocol</c>, <c>sasl.password</c>, ...). Values of secret-looking keys are never logged.</summary>
     public IDictionary<string, string> Kafka { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using TypedKafka.Testing;
 using static TypedKafka.Hosting.Tests.HostHarness;
 
@@ -42,6 +43,21 @@ public sealed class HostedConsumerTests : IDisposable
         await host.StopAsync();
 
         Assert.Equal(Enumerable.Range(0, 60).Select(i => (long)i), _recorder.Ticks.Select(t => t.Sequence));
+    }
+
+    [Fact]
+    public async Task The_clients_log_lines_go_to_the_hosts_logging_under_the_consumers_name()
+    {
+        _cluster.CreateTopic("ticks", 1);
+        ProduceTicks(_cluster, "ticks", partitions: 1, count: 5);
+        var logs = new CapturedLogs();
+
+        using var host = Build(Settings(("TypedKafka:Consumers:ticks:Kafka:debug", "consumer")), b => b.AddConsumer<Tick, TickHandler>("ticks"), _recorder, logs: logs);
+        await host.StartAsync();
+        await Eventually(() => _recorder.Ticks.Count == 5, "all 5 ticks handled");
+        await host.StopAsync();
+
+        Assert.Contains(logs.Lines, l => l.Level == LogLevel.Debug && l.Text.Contains("TypedKafka.Client.ticks: librdkafka ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -37,6 +37,17 @@ public sealed class OptionsValidationTests
         return error.Message;
     }
 
+    [Theory]
+    [InlineData("LiveHold", "-00:00:01", "must be zero or more whole milliseconds")]
+    [InlineData("IdleTimeout", "00:00:00", "must be positive whole milliseconds")]
+    [InlineData("IdleTimeout", "00:00:00.0001", "must be positive whole milliseconds")]
+    public async Task Ordering_settings_out_of_range_name_their_key(string key, string value, string reason)
+    {
+        var message = await StartFailure(($"TypedKafka:Consumers:trades:{key}", value));
+
+        Assert.Contains($"TypedKafka:Consumers:trades:{key}: {reason}", message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_malformed_topic_spec_names_its_index()
     {

@@ -68,6 +68,16 @@ internal sealed class ConsumerOptionsValidator(string name, string path, string 
             }
         }
 
+        if (options.LiveHold is { } hold && (hold < TimeSpan.Zero || hold.Ticks % TimeSpan.TicksPerMillisecond != 0))
+        {
+            errors.Add($"{path}:LiveHold: must be zero or more whole milliseconds, was {hold}.");
+        }
+
+        if (options.IdleTimeout is { } idle && (idle <= TimeSpan.Zero || idle.Ticks % TimeSpan.TicksPerMillisecond != 0))
+        {
+            errors.Add($"{path}:IdleTimeout: must be positive whole milliseconds, was {idle}.");
+        }
+
         var onError = options.OnHandlerError;
         if (!Enum.IsDefined(onError.Policy))
         {

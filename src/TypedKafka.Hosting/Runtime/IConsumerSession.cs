@@ -150,7 +150,7 @@ internal static class ConsumerConfig
         where T : IArrowMessage<T> => new(Settings(options), Topics(options), ConsumerOptions(options));
 
     // A relative Until (1h) is taken from the moment the consumer starts.
-    private static ConsumerOptions ConsumerOptions(TypedKafkaConsumerOptions options) => new()
+    public static ConsumerOptions ConsumerOptions(TypedKafkaConsumerOptions options) => new()
     {
         CutoffMs = options.Cutoff?.ToUnixTimeMilliseconds(),
         BatchSize = options.BatchSize,
@@ -158,5 +158,9 @@ internal static class ConsumerConfig
         MaxHeldBytes = options.MaxHeldBytes,
         BadPayloadPolicy = options.BadPayloadPolicy,
         Until = options.Until is { } until ? TimeArgument.ParseUntil(until) : null,
+        Logger = options.ClientLogger,
+        LiveOrdering = options.LiveHold is { } hold ? LiveOrdering.Hold(hold) : LiveOrdering.OnArrival,
+        IdleTimeout = options.IdleTimeout,
+        FailOnDataLoss = options.FailOnDataLoss,
     };
 }
