@@ -107,7 +107,9 @@ internal sealed class ConsumerService(
             {
                 using (var state = session.PartitionState())
                 {
-                    status.Update(state, session.IsLive, session.PausedPartitionCount);
+                    var (nowIdle, back) = status.Update(state, session.IsLive, session.PausedPartitionCount);
+                    nowIdle.ForEach(p => Log.PartitionIdle(logger, name, p));
+                    back.ForEach(p => Log.PartitionBack(logger, name, p));
                 }
 
                 foreach (var delivery in deliveries)

@@ -39,6 +39,18 @@ internal sealed class ConsumerStatus(string name)
     /// <summary>Share of the replay ranges released, 0 to 1.</summary>
     public double ReplayProgress;
 
+    /// <summary>Rows released after a row with a later timestamp (partition state's <c>out_of_order_releases</c>).</summary>
+    public long OutOfOrderReleases;
+
+    /// <summary>Messages deleted from the log before they were read (partition state's <c>lost_messages</c>).</summary>
+    public long LostMessages;
+
+    /// <summary>Partitions left out of the watermark by the idle timeout now.</summary>
+    public int IdlePartitions;
+
+    // Which partitions the last update saw idle, so that the poll thread can log each change once.
+    private HashSet<string> _idle = [];
+
     public long Consumed => Interlocked.Read(ref _consumed);
 
     public long Released => Interlocked.Read(ref _released);
@@ -46,18 +58,38 @@ internal sealed class ConsumerStatus(string name)
     public void AddReleased(long count) => Interlocked.Add(ref _released, count);
 
     /// <summary>Copies the counters out of one <see cref="Schemas.PartitionState"/> batch.</summary>
-    public void Update(RecordBatch partitionState, bool isLive, int pausedPartitions)
+    /// <returns>Partitions that turned idle (<c>topic[partition]: reason</c>) and those that came back, since the last update.</returns>
+    public (List<string> NowIdle, List<string> Back) Update(RecordBatch partitionState, bool isLive, int pausedPartitions)
     {
+        var topics = (StringArray)partitionState.Column("topic");
+        var partitions = (Int32Array)partitionState.Column("partition");
+        var outOfOrder = (Int64Array)partitionState.Column("out_of_order_releases");
+        var lost = (Int64Array)partitionState.Column("lost_messages");
+        var blocking = (StringArray)partitionState.Column("blocking");
         var start = (Int64Array)partitionState.Column("replay_start_offset");
         var end = (Int64Array)partitionState.Column("replay_end_offset");
         var consumedOffset = (Int64Array)partitionState.Column("consumed_offset");
         var releasedOffset = (Int64Array)partitionState.Column("released_offset");
         var heldMessages = (Int32Array)partitionState.Column("held_messages");
         var heldBytes = (Int64Array)partitionState.Column("held_bytes");
-        long consumed = 0, replayTotal = 0, replayDone = 0, bytes = 0;
+        long consumed = 0, replayTotal = 0, replayDone = 0, bytes = 0, late = 0, gone = 0;
         var messages = 0;
+        var idle = new HashSet<string>(StringComparer.Ordinal);
+        var nowIdle = new List<string>();
         for (var i = 0; i < partitionState.Length; i++)
         {
+            late += outOfOrder.GetValue(i)!.Value;
+            gone += lost.GetValue(i)!.Value;
+            if (blocking.GetString(i) is { } reason && reason.StartsWith("idle since", StringComparison.Ordinal))
+            {
+                var where = $"{topics.GetString(i)}[{partitions.GetValue(i)}]";
+                idle.Add(where);
+                if (!_idle.Contains(where))
+                {
+                    nowIdle.Add($"{where}: {reason}");
+                }
+            }
+
             var first = start.GetValue(i)!.Value;
             var range = Math.Max(0, end.GetValue(i)!.Value - first);
             consumed += Math.Max(0, consumedOffset.GetValue(i)!.Value + 1 - first);
@@ -72,10 +104,17 @@ internal sealed class ConsumerStatus(string name)
         Interlocked.Exchange(ref HeldBytes, bytes);
         Volatile.Write(ref PausedPartitions, pausedPartitions);
         Interlocked.Exchange(ref ReplayProgress, isLive || replayTotal == 0 ? 1.0 : (double)replayDone / replayTotal);
+        Interlocked.Exchange(ref OutOfOrderReleases, late);
+        Interlocked.Exchange(ref LostMessages, gone);
+        Volatile.Write(ref IdlePartitions, idle.Count);
+        var back = _idle.Where(p => !idle.Contains(p)).ToList();
+        _idle = idle;
         if (Phase is ConsumerPhase.Starting or ConsumerPhase.Replaying)
         {
             Phase = isLive ? ConsumerPhase.Live : ConsumerPhase.Replaying;
         }
+
+        return (nowIdle, back);
     }
 }
 

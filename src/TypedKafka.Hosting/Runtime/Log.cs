@@ -33,4 +33,10 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Information, "Every TypedKafka consumer is complete; stopping the host")]
     public static partial void AllComplete(ILogger logger);
+
+    [LoggerMessage(11, LogLevel.Warning, "Consumer {Consumer}: {Partition} made no progress for the idle timeout and no longer holds the others back; its late rows will be counted as out of order")]
+    public static partial void PartitionIdle(ILogger logger, string consumer, string partition);
+
+    [LoggerMessage(12, LogLevel.Information, "Consumer {Consumer}: {Partition} delivers again and holds the watermark once more")]
+    public static partial void PartitionBack(ILogger logger, string consumer, string partition);
 }
