@@ -1,4 +1,3 @@
-using Apache.Arrow;
 using CsCheck;
 using TypedKafka.Engine;
 
@@ -69,7 +68,7 @@ public sealed class BoundAndHoldProperties
                 var specs = partitions.Select((_, i) => new PartitionSpec("t", i, 0, 0)).ToList();
                 using var engine = new OrderedMergeEngine(specs, new EngineOptions(0, batchSize) { LiveHoldMs = holdMs });
                 var total = partitions.Sum(p => p.Count);
-                var released = new List<Released>();
+                var released = new List<EngineProperties.Released>();
                 var next = new int[partitions.Count];
                 var random = new Random(seed);
                 for (long clock = 10_000; released.Count < total && clock < 20_000; clock += random.Next(1, 40))
@@ -88,7 +87,7 @@ public sealed class BoundAndHoldProperties
                     }
 
                     using var batch = engine.Release();
-                    Collect(batch, released);
+                    EngineProperties.Collect(batch, released);
                 }
 
                 Assert.Equal(total, released.Count);
@@ -109,8 +108,6 @@ public sealed class BoundAndHoldProperties
     {
         public override string ToString() => $"end {EndOffset}: {string.Join(" ", Messages.Select(m => $"{m.Offset}@{m.TimestampMs}"))}";
     }
-
-    public sealed record Released(int Partition, long Offset, long TimestampMs);
 
     /// <summary>Partitions with offset gaps and timestamps in no particular order; with <paramref name="extra"/>, messages past the end offset (produced later).</summary>
     private static Gen<List<Partition>> Partitions(bool extra) =>
@@ -133,11 +130,11 @@ public sealed class BoundAndHoldProperties
             return new Partition(end, messages);
         }).List[1, 5];
 
-    private static List<Released> DriveUntil(OrderedMergeEngine engine, List<Partition> partitions, int seed, Func<bool> done, out bool reached)
+    private static List<EngineProperties.Released> DriveUntil(OrderedMergeEngine engine, List<Partition> partitions, int seed, Func<bool> done, out bool reached)
     {
         var random = new Random(seed);
         var next = new int[partitions.Count];
-        var released = new List<Released>();
+        var released = new List<EngineProperties.Released>();
         for (var round = 0; round < 10_000; round++)
         {
             for (var p = 0; p < partitions.Count; p++)
@@ -162,7 +159,7 @@ public sealed class BoundAndHoldProperties
 
             using (var batch = engine.Release())
             {
-                Collect(batch, released);
+                EngineProperties.Collect(batch, released);
             }
 
             if (done())
@@ -174,16 +171,5 @@ public sealed class BoundAndHoldProperties
 
         reached = false;
         return released;
-    }
-
-    private static void Collect(RecordBatch batch, List<Released> into)
-    {
-        var partitions = (Int32Array)batch.Column("partition");
-        var offsets = (Int64Array)batch.Column("offset");
-        var timestamps = (TimestampArray)batch.Column("timestamp");
-        for (var i = 0; i < batch.Length; i++)
-        {
-            into.Add(new Released(partitions.GetValue(i)!.Value, offsets.GetValue(i)!.Value, timestamps.GetTimestamp(i)!.Value.ToUnixTimeMilliseconds()));
-        }
     }
 }

@@ -183,7 +183,8 @@ public sealed class EngineProperties
         return new Run(released, polls, WentLive: false);
     }
 
-    private static void Collect(RecordBatch batch, List<Released> into)
+    /// <summary>Appends the batch's rows, as (partition, offset, timestamp), to <paramref name="into"/>.</summary>
+    internal static void Collect(RecordBatch batch, List<Released> into)
     {
         var partitions = (Int32Array)batch.Column("partition");
         var offsets = (Int64Array)batch.Column("offset");
