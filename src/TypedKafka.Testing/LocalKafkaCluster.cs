@@ -125,6 +125,19 @@ public sealed class LocalKafkaCluster : IDisposable
         ThrowOnError(LibRdKafka.MockBrokerSetDown(_cluster, brokerId), $"Setting broker {brokerId} down");
     }
 
+    /// <summary>
+    /// Delays every response of broker <paramref name="brokerId"/> by <paramref name="roundTrip"/>
+    /// (zero for none): a slow or stalled leader, whose partitions deliver late but do deliver.
+    /// </summary>
+    public void SetBrokerRoundTrip(int brokerId, TimeSpan roundTrip)
+    {
+        ValidateBrokerId(brokerId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(roundTrip, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(roundTrip, TimeSpan.FromMilliseconds(int.MaxValue));
+        ThrowIfDisposed();
+        ThrowOnError(LibRdKafka.MockBrokerSetRtt(_cluster, brokerId, (int)roundTrip.TotalMilliseconds), $"Setting broker {brokerId}'s round trip to {roundTrip}");
+    }
+
     /// <summary>Makes broker <paramref name="brokerId"/> accept connections again.</summary>
     public void SetBrokerUp(int brokerId)
     {
