@@ -89,12 +89,18 @@ internal sealed class TypedBatchDecoder<T, TKey>
                     var reason = mayBeNull && values.IsNull(row)
                         ? Tombstone()
                         : DecodeValue(data[ends[row]..ends[row + 1]]);
-                    if (reason is null && eventTimes is not null && _values.EventTimeAt(_eventTime!.Column, row) != eventTimes.Values[row])
+                    if (eventTimes is not null && reason is null && _values.EventTimeAt(_eventTime!.Column, row) != eventTimes.Values[row])
                     {
                         // The extractor read no time, and the engine fell back on the broker's: never a silent re-stamp.
                         reason = _missingEventTime;
                         _values.Truncate(row);
                         _values.AppendNullRow();
+                    }
+                    else if (eventTimes is not null && reason is not null && !(mayBeNull && values.IsNull(row))
+                        && _eventTime!.Read(default, data[ends[row]..ends[row + 1]], null) is null)
+                    {
+                        // Bad rows are rare: reading the time again costs little, and says why the row sits where the broker's time put it.
+                        reason = $"{_missingEventTime}; {reason}";
                     }
 
                     if (checkKeys && _badKeys.TryGetValue(row, out var keyReason))

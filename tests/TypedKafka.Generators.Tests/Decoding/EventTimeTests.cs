@@ -115,6 +115,21 @@ public class EventTimeTests
     }
 
     [Fact]
+    public void A_payload_that_fails_to_decode_also_says_when_its_event_time_is_missing()
+    {
+        using var batch = Payloads.Decoder<UnixTick>().Decode(
+            new Payload("""{"Price":1}"""),
+            new Payload("""{"t":5,"Price":"one"}"""));
+
+        Assert.Equal(
+            [
+                "the event time is missing: [EventTime] member 'UnixMs' is absent, null or unreadable, so the message was ordered by its broker timestamp; 't': missing, and the member is not nullable",
+                "'Price': expected a number, got a string",
+            ],
+            batch.Errors.Select(e => e.Reason));
+    }
+
+    [Fact]
     public void Fail_throws_on_a_message_without_event_time()
     {
         var decoder = Payloads.Decoder<UnixTick>(BadPayloadPolicy.Fail);
@@ -123,9 +138,9 @@ public class EventTimeTests
             new Payload("""{"t":5,"Price":1}"""),
             new Payload("""{"t":"soon","Price":1}""", Partition: 3, Offset: 42)));
 
-        // The string fails the member's column too; the decoder names the first reason it meets.
         Assert.Equal((3, 42L), (e.Partition, e.Offset));
-        Assert.StartsWith("'t'", e.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("the event time is missing: [EventTime] member 'UnixMs'", e.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("'t': expected an integer, got a string", e.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
