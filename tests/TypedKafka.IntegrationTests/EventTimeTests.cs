@@ -146,6 +146,7 @@ public sealed class EventTimeTests(ITestOutputHelper output) : IDisposable
         var options = new ConsumerOptions { Pace = ReplayPace.Recorded(10), Until = ReplayEnd.EndOffsets, BatchSize = 50 };
         using var manager = new ConsumerManager(Config(), [SourceTopic.FromEarliest(topic)], options);
         Stopwatch? sinceFirstRow = null;
+        TimeSpan? lastRow = null;
         var rows = Replay.Until(manager, r =>
         {
             if (r.Count > 0)
@@ -153,9 +154,14 @@ public sealed class EventTimeTests(ITestOutputHelper output) : IDisposable
                 sinceFirstRow ??= Stopwatch.StartNew();
             }
 
+            if (r.Count == count)
+            {
+                lastRow ??= sinceFirstRow!.Elapsed;
+            }
+
             return manager.IsComplete;
         });
-        var elapsed = sinceFirstRow!.Elapsed;
+        var elapsed = lastRow!.Value;
 
         Assert.Equal(Enumerable.Range(0, count).Select(BrokerTime), rows.Select(r => r.TimestampMs));
 
