@@ -79,6 +79,22 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Speed_replays_at_the_recorded_pace_times_the_speed()
+    {
+        // The history spans 2.189 s (views at Base + 199 * 11 ms): at speed 2 it takes at least about 1.1 s.
+        var output = Path.Combine(_folder, "paced.arrow");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var exit = await Run(CancellationToken.None, "replay", "--bootstrap-servers", _cluster.BootstrapServers, "--topic", "clicks:earliest", "--topic", "views:earliest", "--until", "end", "--speed", "2", "--out", output);
+        clock.Stop();
+
+        Assert.True(exit == 0, _stderr.ToString());
+        var rows = ReadArrowFile(output);
+        Assert.Equal(500, rows.Count);
+        Assert.Equal(rows.Select(r => r.Timestamp).Order(), rows.Select(r => r.Timestamp));
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1), $"A 2.2 s history replayed at speed 2 took only {clock.Elapsed.TotalSeconds:F3} s.");
+    }
+
+    [Fact]
     public async Task Redirected_output_gets_plain_progress_lines()
     {
         await Run(CancellationToken.None, "replay", "--bootstrap-servers", _cluster.BootstrapServers, "--topic", "clicks:earliest");
@@ -152,6 +168,9 @@ public sealed class ReplayCommandTests : IDisposable
     [InlineData("--topic", "clicks:absolute_time:1767225600", "'1767225600' looks like Unix seconds")]
     [InlineData("--until", "soon", "--until 'soon' is not a time")]
     [InlineData("--max-messages", "0", "--max-messages must be 1 or more")]
+    [InlineData("--speed", "0", "--speed must be a positive number")]
+    [InlineData("--speed", "-2", "--speed must be a positive number")]
+    [InlineData("--speed", "fast", "--speed must be a positive number, e.g. 1 (as recorded) or 10 (ten times faster); got 'fast'")]
     public async Task Bad_arguments_are_usage_errors_that_say_what_was_expected(string option, string value, string expected)
     {
         string[] args = option == "--topic"

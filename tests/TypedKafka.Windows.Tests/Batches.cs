@@ -36,6 +36,23 @@ internal static class Batches
             timestamps.Length);
     }
 
+    /// <summary>A batch of <see cref="Schemas.MessageWithEventTime"/>: broker timestamps and the event times rows are ordered by.</summary>
+    public static RecordBatch WithEventTimes(long[] timestamps, long[] eventTimes)
+    {
+        using var messages = Of(timestamps);
+        var times = new TimestampArray.Builder(Schemas.UtcMilliseconds);
+        foreach (var t in eventTimes)
+        {
+            times.Append(DateTimeOffset.FromUnixTimeMilliseconds(t));
+        }
+
+        var columns = Enumerable.Range(0, messages.ColumnCount).Select(i => ArrowArrayFactory.BuildArray(messages.Column(i).Data.Retain())).Append(times.Build());
+        return new RecordBatch(Schemas.MessageWithEventTime, columns, timestamps.Length);
+    }
+
+    public static List<long> EventTimes(ClosedWindow window) =>
+        window.Batches.SelectMany(b => ((TimestampArray)b.Column("event_time")).Values.ToArray()).ToList();
+
     /// <summary>The inverse of <see cref="Rows"/>.</summary>
     public static RecordBatch FromRows(IReadOnlyList<string> rows)
     {

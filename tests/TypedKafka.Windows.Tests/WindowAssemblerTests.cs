@@ -1,3 +1,5 @@
+using Apache.Arrow;
+using Apache.Arrow.Types;
 using TypedKafka.Windows;
 
 namespace TypedKafka.Windows.Tests;
@@ -39,6 +41,51 @@ public class WindowAssemblerTests
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(2 * Minute), last[0].Start);
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(3 * Minute), last[0].End);
         DisposeAll(closed.Concat(last));
+    }
+
+    [Fact]
+    public void With_an_event_time_column_windows_are_cut_by_event_time_not_by_the_broker_timestamp()
+    {
+        using var assembler = Assembler();
+
+        // Broker times all in the first minute; event times in the first, second and third.
+        var closed = assembler.Add(
+            Batches.WithEventTimes([1_000, 2_000, 3_000, 4_000], [Minute - 1, Minute, (2 * Minute) - 1, 2 * Minute]),
+            releaseWatermark: null,
+            isLive: false);
+
+        Assert.Equal([(0L, Minute), (Minute, 2 * Minute)], closed.Select(w => (w.StartMs, w.EndMs)));
+        Assert.Equal([Minute - 1], Batches.EventTimes(closed[0]));
+        Assert.Equal([1_000L], Batches.Timestamps(closed[0]));
+        Assert.Equal([Minute, (2 * Minute) - 1], Batches.EventTimes(closed[1]));
+        Assert.Equal(2 * Minute, assembler.OpenWindowStartMs);
+        DisposeAll(closed);
+    }
+
+    [Fact]
+    public void A_member_column_called_event_time_does_not_cut_windows()
+    {
+        // A typed batch without event-time ordering whose first member is a DateTimeOffset column named event_time (µs).
+        using var messages = Batches.Of(1_000, Minute + 1_000);
+        var member = new TimestampArray.Builder(new TimestampType(TimeUnit.Microsecond, "UTC"))
+            .Append(DateTimeOffset.FromUnixTimeMilliseconds(5 * Minute))
+            .Append(DateTimeOffset.FromUnixTimeMilliseconds(5 * Minute))
+            .Build();
+        var schema = new Schema.Builder()
+            .Field(f => f.Name("topic").DataType(StringType.Default))
+            .Field(f => f.Name("timestamp").DataType(Schemas.UtcMilliseconds))
+            .Field(f => f.Name("event_time").DataType(member.Data.DataType))
+            .Build();
+        using var assembler = Assembler();
+
+        var closed = assembler.Add(
+            new RecordBatch(schema, [ArrowArrayFactory.BuildArray(messages.Column("topic").Data.Retain()), ArrowArrayFactory.BuildArray(messages.Column("timestamp").Data.Retain()), member], 2),
+            releaseWatermark: null,
+            isLive: false);
+
+        Assert.Equal([(0L, Minute)], closed.Select(w => (w.StartMs, w.EndMs)));
+        Assert.Equal(Minute, assembler.OpenWindowStartMs);
+        DisposeAll(closed);
     }
 
     [Fact]

@@ -15,6 +15,7 @@ internal sealed class KnownTypeSymbols
     {
         KafkaMessageAttribute = compilation.GetTypeByMetadataName("TypedKafka.KafkaMessageAttribute");
         KafkaFieldAttribute = compilation.GetTypeByMetadataName("TypedKafka.KafkaFieldAttribute");
+        EventTimeAttribute = compilation.GetTypeByMetadataName("TypedKafka.EventTimeAttribute");
         JsonPropertyNameAttribute = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonPropertyNameAttribute");
         JsonIgnoreAttribute = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonIgnoreAttribute");
         JsonConstructorAttribute = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonConstructorAttribute");
@@ -46,6 +47,8 @@ internal sealed class KnownTypeSymbols
     public INamedTypeSymbol? KafkaMessageAttribute { get; }
 
     public INamedTypeSymbol? KafkaFieldAttribute { get; }
+
+    public INamedTypeSymbol? EventTimeAttribute { get; }
 
     public INamedTypeSymbol? JsonPropertyNameAttribute { get; }
 

@@ -39,6 +39,18 @@ internal static class MessageDiagnostics
         message: "'{0}' cannot be a [KafkaMessage] type: {1}",
         description: "[KafkaMessage] types are non-generic classes, records and structs, not nested in generic types.");
 
+    public static readonly DiagnosticDescriptor SeveralEventTimes = Create(
+        "TK1006",
+        title: "More than one [EventTime] member",
+        message: "Member '{0}' of '{1}' cannot be marked [EventTime]: member '{2}' already is",
+        description: "A message has one event time, which its rows are ordered by; mark one member [EventTime].");
+
+    public static readonly DiagnosticDescriptor UnsupportedEventTimeType = Create(
+        "TK1007",
+        title: "[EventTime] member type is not a time",
+        message: "Member '{0}' of '{1}' has type '{2}', which cannot be an event time; use DateTimeOffset, DateTime or a long of Unix milliseconds",
+        description: "The event time is read as Unix milliseconds from a DateTimeOffset or DateTime (an ISO 8601 string) or a long (Unix milliseconds), nullable or not.");
+
     private static DiagnosticDescriptor Create(string id, string title, string message, string description) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description, HelpPage + "#" + id.ToLowerInvariant());
 }

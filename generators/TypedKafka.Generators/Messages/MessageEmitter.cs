@@ -55,6 +55,13 @@ internal static class MessageEmitter
             w.Line(GeneratedCode);
             w.Line($"static {Columns}MessageReader<{self}> {contract}.CreateReader({ArrayList} columns) => new {ReaderClass}(columns);");
             w.Line();
+            if (spec.EventTime is not null)
+            {
+                w.Line(GeneratedCode);
+                w.Line($"static {Columns}EventTimeMember? {contract}.EventTime => {ColumnsClass}.EventTime;");
+                w.Line();
+            }
+
             EmitColumns(w, spec);
             w.Line();
             EmitReader(w, spec);
@@ -93,6 +100,18 @@ internal static class MessageEmitter
             w.Line();
             w.Line($"internal static readonly {Arrow}Schema Schema = new {Arrow}Schema(new {ColumnsClass}().Fields, null);");
             w.Line();
+            if (spec.EventTime is { } eventTime)
+            {
+                // Reads the one member from the raw value, long before the value is decoded, to order the message.
+                var member = members[eventTime.MemberIndex];
+                var read = eventTime.IsUnixMilliseconds ? "ReadUnixMilliseconds" : "ReadTimestamp";
+                w.Line($"internal static readonly {Columns}EventTimeMember EventTime = new {Columns}EventTimeMember(");
+                w.Line($"    {Literal(member.PropertyName)},");
+                w.Line($"    {eventTime.MemberIndex.ToString(CultureInfo.InvariantCulture)},");
+                w.Line($"    static (_, value, _) => {Columns}EventTimeReader.{read}(value, {Literal(member.JsonName)}u8));");
+                w.Line();
+            }
+
             foreach (var member in members)
             {
                 w.Line($"private readonly {ColumnType(member.Shape)} {Field(member)};");

@@ -19,6 +19,9 @@ internal static class MessageParser
     /// <summary>Column names that typed batches use for their own columns.</summary>
     public static readonly string[] ReservedColumnNames = { "key", "topic", "partition", "offset", "timestamp", "_error", "_raw_value" };
 
+    /// <summary>The column typed batches add after <c>timestamp</c> when rows are ordered by an event time.</summary>
+    public const string EventTimeColumnName = "event_time";
+
     private static readonly SymbolDisplayFormat TypeNameFormat = SymbolDisplayFormat.FullyQualifiedFormat.WithMiscellaneousOptions(
         SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers
         | SymbolDisplayMiscellaneousOptions.UseSpecialTypes
@@ -51,6 +54,8 @@ internal static class MessageParser
         private readonly List<EnumSpec> _enums = new();
         private int _namingPolicy;
         private int _enumFormat;
+        private EventTimeSpec? _eventTime;
+        private string? _eventTimeMember;
 
         public Parsing(INamedTypeSymbol type, TypeDeclarationSyntax syntax, KnownTypeSymbols known, CancellationToken cancellationToken)
         {
@@ -99,7 +104,8 @@ internal static class MessageParser
                 _type.ToDisplayString(TypeNameFormat),
                 constructor is { Parameters.Length: > 0 },
                 members.Select(m => m.Spec).ToEquatableArray(),
-                _enums.ToEquatableArray());
+                _enums.ToEquatableArray(),
+                _eventTime);
         }
 
         /// <summary>Whether the type can be a message type at all; when not, its members are not looked at.</summary>
@@ -265,6 +271,7 @@ internal static class MessageParser
                     continue;
                 }
 
+                CheckEventTime(property, parameter, shape, members.Count);
                 members.Add(Name(property, parameter, shape));
             }
 
@@ -357,6 +364,36 @@ internal static class MessageParser
                 location);
         }
 
+        /// <summary>Notes the member as the event time when it is marked [EventTime], or reports why it cannot be.</summary>
+        private void CheckEventTime(IPropertySymbol property, IParameterSymbol? parameter, TypeShape shape, int index)
+        {
+            var attribute = property.GetAttributes().AddRange(parameter?.GetAttributes() ?? Enumerable.Empty<AttributeData>())
+                .FirstOrDefault(a => KnownTypeSymbols.Is(a.AttributeClass, _known.EventTimeAttribute));
+            if (attribute is null)
+            {
+                return;
+            }
+
+            var location = attribute.ApplicationSyntaxReference is { } reference
+                ? LocationInfo.From(reference.GetSyntax(_cancellationToken))
+                : LocationInfo.From(property.Locations.FirstOrDefault());
+            var isUnixMilliseconds = shape is { Kind: ShapeKind.Number, NumberType: "long" };
+            if (!isUnixMilliseconds && shape.Kind is not (ShapeKind.DateTimeOffset or ShapeKind.DateTime))
+            {
+                Report(MessageDiagnostics.UnsupportedEventTimeType, location, property.Name, Display(_type), Display(property.Type));
+                return;
+            }
+
+            if (_eventTimeMember is not null)
+            {
+                Report(MessageDiagnostics.SeveralEventTimes, location, property.Name, Display(_type), _eventTimeMember);
+                return;
+            }
+
+            _eventTimeMember = property.Name;
+            _eventTime = new EventTimeSpec(index, isUnixMilliseconds);
+        }
+
         private void CheckNames(List<ParsedMember> members)
         {
             var columns = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -372,6 +409,10 @@ internal static class MessageParser
                 else if (ReservedColumnNames.Contains(spec.ColumnName))
                 {
                     reason = "typed batches have a metadata column of that name; give the member's column another name with [KafkaField(Column = \"...\")]";
+                }
+                else if (_eventTime is not null && spec.ColumnName == EventTimeColumnName)
+                {
+                    reason = "typed batches of a type with an [EventTime] member have an event_time metadata column; give the member's column another name with [KafkaField(Column = \"...\")]";
                 }
                 else if (columns.TryGetValue(spec.ColumnName, out var other))
                 {

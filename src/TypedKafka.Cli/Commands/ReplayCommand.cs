@@ -44,6 +44,11 @@ internal static class ReplayCommand
                 result.AddError("--max-messages must be 1 or more.");
             }
         });
+        var speed = new Option<double?>("--speed")
+        {
+            Description = "Replay at the recorded pace, N times faster: 1 as recorded, 10 ten times faster, 0.5 half as fast. Default: as fast as it can be read.",
+            CustomParser = ParseSpeed,
+        };
         var batchSize = new Option<int>("--batch-size") { Description = "Messages per batch at most.", DefaultValueFactory = _ => 10_000 };
         var output = new Option<FileInfo?>("--out") { Description = "Write the ordered messages to this Arrow IPC file (FILE.arrow)." };
         var follow = new Option<bool>("--follow") { Description = "Keep reading live messages after the replay until stopped (Ctrl+C); not with --until." };
@@ -59,7 +64,7 @@ internal static class ReplayCommand
 
         var command = new Command("replay", "Replay topics in timestamp order across all partitions, showing progress; exits once every partition is live, or at --until.")
         {
-            bootstrap, topics, cutoff, until, maxMessages, batchSize, output, follow, settings, window, outDir, format,
+            bootstrap, topics, cutoff, until, maxMessages, speed, batchSize, output, follow, settings, window, outDir, format,
         };
         command.Validators.Add(result =>
         {
@@ -88,7 +93,8 @@ internal static class ReplayCommand
                 parse.GetValue(outDir)?.FullName,
                 parse.GetValue(format) ?? "parquet",
                 parse.GetValue(until),
-                parse.GetValue(maxMessages));
+                parse.GetValue(maxMessages),
+                parse.GetValue(speed));
             try
             {
                 return await new ReplayRun(options, console, stdout).RunAsync(cancellation);
@@ -135,6 +141,19 @@ internal static class ReplayCommand
         return null;
     }
 
+    // A parser rather than a validator: a validator cannot read a value that did not parse.
+    private static double? ParseSpeed(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var speed) && speed > 0 && double.IsFinite(speed))
+        {
+            return speed;
+        }
+
+        result.AddError($"--speed must be a positive number, e.g. 1 (as recorded) or 10 (ten times faster); got '{text}'.");
+        return null;
+    }
+
     private static DateTimeOffset? ParseTime(ArgumentResult result, string option) => Parse(result, option, text => TimeArgument.ParseInstant(text));
 
     private static ReplayEnd? ParseUntil(ArgumentResult result) => Parse(result, "--until", text => TimeArgument.ParseUntil(text));
@@ -166,7 +185,8 @@ internal sealed record ReplayOptions(
     string? WindowDirectory = null,
     string WindowFormat = "parquet",
     ReplayEnd? Until = null,
-    long? MaxMessages = null)
+    long? MaxMessages = null,
+    double? Speed = null)
 {
     public Dictionary<string, string> ConsumerConfig()
     {
@@ -204,7 +224,13 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
 
     public async Task<int> RunAsync(CancellationToken cancellation)
     {
-        var consumerOptions = new ConsumerOptions { CutoffMs = options.CutoffMs, BatchSize = options.BatchSize, Until = options.Until };
+        var consumerOptions = new ConsumerOptions
+        {
+            CutoffMs = options.CutoffMs,
+            BatchSize = options.BatchSize,
+            Until = options.Until,
+            Pace = options.Speed is { } speed ? ReplayPace.Recorded(speed) : ReplayPace.Unpaced,
+        };
         using var manager = new ConsumerManager(options.ConsumerConfig(), options.Topics, consumerOptions);
         using var sink = options.OutputPath is null ? null : new ArrowFileSink(options.OutputPath, Schemas.Message);
         using var windows = options.Window is { } length ? new WindowAssembler(new TumblingWindowOptions(length)) : null;

@@ -20,4 +20,10 @@ public interface IArrowMessage<TSelf>
 
     /// <summary>Reads rows of the given member columns (laid out as <see cref="ArrowSchema"/>) back into instances.</summary>
     static abstract MessageReader<TSelf> CreateReader(IReadOnlyList<IArrowArray> columns);
+
+    /// <summary>
+    /// The member marked <see cref="EventTimeAttribute"/>, which typed consumers order by; null (the
+    /// default, so that types without one need nothing) orders by the broker's timestamp.
+    /// </summary>
+    static virtual EventTimeMember? EventTime => null;
 }

@@ -5,10 +5,12 @@ namespace TypedKafka;
 
 /// <summary>
 /// One poll's messages, decoded. <see cref="RecordBatch"/> has the metadata columns <c>key</c>,
-/// <c>topic</c>, <c>partition</c>, <c>offset</c>, <c>timestamp</c>, then one column per member of
+/// <c>topic</c>, <c>partition</c>, <c>offset</c>, <c>timestamp</c> (the broker's), <c>event_time</c>
+/// when rows are ordered by an event time (<see cref="EventTimeAttribute"/>,
+/// <see cref="ConsumerOptions.Timestamp"/>), then one column per member of
 /// <typeparamref name="T"/>, then, under <see cref="BadPayloadPolicy.Skip"/>, <c>_error</c> (utf8,
 /// null for good rows) and <c>_raw_value</c> (binary, the value bytes of bad rows). Rows stay in
-/// timestamp order. Dispose it when done: its columns live in native memory.
+/// timestamp (or event-time) order. Dispose it when done: its columns live in native memory.
 /// </summary>
 /// <typeparam name="T">The message type.</typeparam>
 /// <typeparam name="TKey">The key type.</typeparam>
@@ -171,6 +173,8 @@ public sealed class TypedBatch<T> : TypedBatch<T, string>
             }
         }
 
-        return new TypedBatch<T>(decoded, (IReadOnlyList<PayloadError>?)errors ?? [], Utf8KeyCodec, TypedBatchDecoder<T, string>.FirstMember, ownsBatch: false);
+        // The members come after the metadata columns, five or six (event_time), and before the error columns, if any.
+        var firstMember = decoded.ColumnCount - T.ArrowSchema.FieldsList.Count - (reasonIndex >= 0 ? 2 : 0);
+        return new TypedBatch<T>(decoded, (IReadOnlyList<PayloadError>?)errors ?? [], Utf8KeyCodec, firstMember, ownsBatch: false);
     }
 }

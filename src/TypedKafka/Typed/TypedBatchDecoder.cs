@@ -15,8 +15,8 @@ namespace TypedKafka;
 internal sealed class TypedBatchDecoder<T, TKey>
     where T : IArrowMessage<T>
 {
-    /// <summary>The column of <typeparamref name="T"/>'s first member: after key, topic, partition, offset, timestamp.</summary>
-    internal const int FirstMember = 5;
+    /// <summary>The column of <typeparamref name="T"/>'s first member: after key, topic, partition, offset, timestamp (and event_time).</summary>
+    internal static int FirstMember(bool eventTime) => eventTime ? 6 : 5;
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
@@ -26,8 +26,13 @@ internal sealed class TypedBatchDecoder<T, TKey>
     private readonly StringColumn _errors = new(nullable: true);
     private readonly BinaryColumn _rawValues = new(nullable: true);
     private readonly Dictionary<int, string> _badKeys = [];
+    private readonly bool _hasEventTimeColumn;
+    private readonly EventTimeMember? _eventTime = T.EventTime;
+    private readonly string? _missingEventTime;
 
-    public TypedBatchDecoder(BadPayloadPolicy policy)
+    /// <param name="policy">What to do with a bad payload.</param>
+    /// <param name="eventTimeColumn">Whether the messages come with an <c>event_time</c> column (<see cref="ConsumerOptions.Timestamp"/> is set), which the batches keep after <c>timestamp</c>.</param>
+    public TypedBatchDecoder(BadPayloadPolicy policy, bool eventTimeColumn = false)
     {
         if (!Enum.IsDefined(policy))
         {
@@ -35,7 +40,11 @@ internal sealed class TypedBatchDecoder<T, TKey>
         }
 
         _policy = policy;
-        Schema = BuildSchema(policy, _keys.ArrowType);
+        _hasEventTimeColumn = eventTimeColumn || _eventTime is not null;
+        _missingEventTime = _eventTime is null
+            ? null
+            : $"the event time is missing: [EventTime] member '{_eventTime.Name}' is absent, null or unreadable, so the message was ordered by its broker timestamp";
+        Schema = BuildSchema(policy, _keys.ArrowType, _hasEventTimeColumn);
     }
 
     /// <summary>The schema of every batch this decoder returns.</summary>
@@ -56,6 +65,13 @@ internal sealed class TypedBatchDecoder<T, TKey>
             var topics = (StringArray)messages.Column(2);
             var partitions = (Int32Array)messages.Column(3);
             var offsets = (Int64Array)messages.Column(4);
+            var firstMember = FirstMember(_hasEventTimeColumn);
+            if (messages.ColumnCount != firstMember + 1)
+            {
+                throw new InvalidOperationException($"Expected {firstMember + 1} message columns, got {messages.ColumnCount}: the consumer and the decoder disagree on event_time.");
+            }
+
+            var eventTimes = _eventTime is null ? null : (TimestampArray)messages.Column(6);
 
             _badKeys.Clear();
             var keys = _keys.Convert(rawKeys, _badKeys);
@@ -73,6 +89,20 @@ internal sealed class TypedBatchDecoder<T, TKey>
                     var reason = mayBeNull && values.IsNull(row)
                         ? Tombstone()
                         : DecodeValue(data[ends[row]..ends[row + 1]]);
+                    if (eventTimes is not null && reason is null && _values.EventTimeAt(_eventTime!.Column, row) != eventTimes.Values[row])
+                    {
+                        // The extractor read no time, and the engine fell back on the broker's: never a silent re-stamp.
+                        reason = _missingEventTime;
+                        _values.Truncate(row);
+                        _values.AppendNullRow();
+                    }
+                    else if (eventTimes is not null && reason is not null && !(mayBeNull && values.IsNull(row))
+                        && _eventTime!.Read(default, data[ends[row]..ends[row + 1]], null) is null)
+                    {
+                        // Bad rows are rare: reading the time again costs little, and says why the row sits where the broker's time put it.
+                        reason = $"{_missingEventTime}; {reason}";
+                    }
+
                     if (checkKeys && _badKeys.TryGetValue(row, out var keyReason))
                     {
                         reason = reason is null ? keyReason : $"{keyReason}; {reason}";
@@ -106,7 +136,7 @@ internal sealed class TypedBatchDecoder<T, TKey>
             }
 
             var columns = new List<IArrowArray>(Schema.FieldsList.Count) { keys };
-            for (var i = 2; i < 6; i++)
+            for (var i = 2; i < messages.ColumnCount; i++)
             {
                 columns.Add(ArrowArrayFactory.BuildArray(messages.Column(i).Data.Retain()));
             }
@@ -118,7 +148,7 @@ internal sealed class TypedBatchDecoder<T, TKey>
             }
 
             var batch = new RecordBatch(Schema, columns, messages.Length);
-            return create(batch, (IReadOnlyList<PayloadError>?)errors ?? [], _keys, FirstMember);
+            return create(batch, (IReadOnlyList<PayloadError>?)errors ?? [], _keys, firstMember);
         }
     }
 
@@ -209,7 +239,7 @@ internal sealed class TypedBatchDecoder<T, TKey>
         return ArrowArrayFactory.BuildArray(new ArrayData(type, length, length, 0, [validity, offsets.Build(), ArrowBuffer.Empty]));
     }
 
-    private static Schema BuildSchema(BadPayloadPolicy policy, IArrowType keyType)
+    private static Schema BuildSchema(BadPayloadPolicy policy, IArrowType keyType, bool eventTime)
     {
         var builder = new Schema.Builder()
             .Field(new Field("key", keyType, nullable: true))
@@ -217,6 +247,11 @@ internal sealed class TypedBatchDecoder<T, TKey>
             .Field(new Field("partition", Int32Type.Default, nullable: false))
             .Field(new Field("offset", Int64Type.Default, nullable: false))
             .Field(new Field("timestamp", Schemas.UtcMilliseconds, nullable: false));
+        if (eventTime)
+        {
+            builder.Field(new Field("event_time", Schemas.UtcMilliseconds, nullable: false));
+        }
+
         foreach (var field in T.ArrowSchema.FieldsList)
         {
             // Bad rows have null members: under Skip every member column can hold nulls.

@@ -47,9 +47,10 @@ public class TypedConsumer<T, TKey> : IDisposable
     public TypedConsumer(IReadOnlyDictionary<string, string> config, IEnumerable<SourceTopic> topics, ConsumerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options = WithEventTime(options);
 
         // Checked before connecting: an unsupported key type or policy is a programming error.
-        _decoder = new TypedBatchDecoder<T, TKey>(options.BadPayloadPolicy);
+        _decoder = new TypedBatchDecoder<T, TKey>(options.BadPayloadPolicy, eventTimeColumn: options.Timestamp is not null);
         _manager = new ConsumerManager(config, topics, options);
     }
 
@@ -108,6 +109,32 @@ public class TypedConsumer<T, TKey> : IDisposable
             _disposed = true;
             _manager.Dispose();
         }
+    }
+
+    /// <summary>Orders by <typeparamref name="T"/>'s [EventTime] member, when it has one.</summary>
+    private static ConsumerOptions WithEventTime(ConsumerOptions options)
+    {
+        if (T.EventTime is { } eventTime)
+        {
+            if (options.Timestamp is not null)
+            {
+                // Two sources of the ordering time would leave one of them silently unused.
+                throw new ArgumentException(
+                    $"{typeof(T).Name} orders rows by its [EventTime] member '{eventTime.Name}', so ConsumerOptions.{nameof(ConsumerOptions.Timestamp)} must be left null; remove one of the two.",
+                    nameof(options));
+            }
+
+            options = options with { Timestamp = eventTime.Read };
+        }
+
+        if (options.Timestamp is not null && T.ArrowSchema.GetFieldIndex("event_time") >= 0)
+        {
+            throw new ArgumentException(
+                $"{typeof(T).Name} has a member column named 'event_time', like the column ConsumerOptions.{nameof(ConsumerOptions.Timestamp)} adds to every batch; rename the member's column with [KafkaField(Column = \"...\")].",
+                nameof(options));
+        }
+
+        return options;
     }
 
     private protected virtual TypedBatch<T, TKey> CreateBatch(RecordBatch batch, IReadOnlyList<PayloadError> errors, KeyCodec<TKey> keys, int firstMember) =>

@@ -11,8 +11,10 @@ namespace TypedKafka.Windows;
 /// <item>in live mode, when wall-clock time reaches the window's end plus the grace;</item>
 /// <item>on <see cref="Complete"/>, at the end of the input.</item>
 /// </list>
-/// A row whose timestamp is <c>t</c> belongs to the window <c>[start, end)</c> with
-/// <c>start &lt;= t &lt; end</c>: a row at a window's end opens the next one. Live messages are
+/// A row whose time is <c>t</c> belongs to the window <c>[start, end)</c> with
+/// <c>start &lt;= t &lt; end</c>: a row at a window's end opens the next one. The time is the row's
+/// <c>event_time</c> when the batch has that column (rows ordered by an event time, see
+/// <see cref="ConsumerOptions.Timestamp"/>), its <c>timestamp</c> otherwise. Live messages are
 /// only merged within a poll, so a row can arrive after its window was handed over; see
 /// <see cref="TumblingWindowOptions.LatePolicy"/>. Not thread-safe.
 /// </summary>
@@ -56,8 +58,8 @@ public sealed class WindowAssembler : IDisposable
     public long WindowStartOf(long timestampMs) => _origin + (FloorDiv(timestampMs - _origin, _length) * _length);
 
     /// <summary>
-    /// Adds a released batch (of <see cref="Schemas.Message"/> or any schema with a
-    /// <c>timestamp</c> column of Unix ms) and returns the windows closed by it, by
+    /// Adds a released batch (of <see cref="Schemas.Message"/>, <see cref="Schemas.MessageWithEventTime"/>
+    /// or any schema with a <c>timestamp</c> column of Unix ms) and returns the windows closed by it, by
     /// <paramref name="releaseWatermark"/> (e.g. <see cref="ConsumerManager.PrimingWatermark"/>,
     /// read after the poll that returned the batch) and, when <paramref name="isLive"/>, by the
     /// clock. A poll releases at most a batch's worth, so messages at or before the watermark can
@@ -253,8 +255,22 @@ public sealed class WindowAssembler : IDisposable
         }
     }
 
+    /// <summary>
+    /// The times rows are ordered by: <c>event_time</c> when the batch has it, right after
+    /// <c>timestamp</c> and in ms as the consumers write it (a member column of a typed batch may
+    /// have that name too, but never there and in ms: member times are in µs), else <c>timestamp</c>.
+    /// </summary>
     private static ReadOnlySpan<long> TimestampsOf(RecordBatch batch)
     {
+        var timestamp = batch.Schema.GetFieldIndex("timestamp");
+        if (timestamp >= 0
+            && timestamp + 1 < batch.ColumnCount
+            && batch.Schema.FieldsList[timestamp + 1] is { Name: "event_time", DataType: Apache.Arrow.Types.TimestampType { Unit: Apache.Arrow.Types.TimeUnit.Millisecond } }
+            && batch.Column(timestamp + 1) is TimestampArray { NullCount: 0 } eventTimes)
+        {
+            return eventTimes.Values;
+        }
+
         var column = batch.Column("timestamp") ?? throw new ArgumentException("The batch has no timestamp column.", nameof(batch));
         return column switch
         {

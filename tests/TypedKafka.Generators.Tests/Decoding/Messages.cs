@@ -21,6 +21,22 @@ public enum Permissions : byte
 [KafkaMessage(NamingPolicy = KafkaNamingPolicy.CamelCase)]
 public partial record Trade(string Symbol, double Price, long Quantity, DateTimeOffset TradeTime, string? Venue);
 
+/// <summary>Ordered by an ISO 8601 time in the payload, which may be missing.</summary>
+[KafkaMessage(NamingPolicy = KafkaNamingPolicy.CamelCase)]
+public partial record Fill(string Symbol, [EventTime] DateTimeOffset? FillTime, double Price);
+
+/// <summary>Ordered by Unix ms in the payload.</summary>
+[KafkaMessage]
+public partial record UnixTick([property: EventTime, JsonPropertyName("t")] long UnixMs, double Price);
+
+/// <summary>Ordered by a DateTime, read as UTC when the text has no offset.</summary>
+[KafkaMessage]
+public partial class ClockTick
+{
+    [EventTime]
+    public DateTime At { get; init; }
+}
+
 [KafkaMessage(NamingPolicy = KafkaNamingPolicy.SnakeCaseLower)]
 public partial record Address(string Street, string? City, int? PostCode);
 

@@ -17,9 +17,14 @@ internal static class Payloads
 {
     public const string Topic = "trades";
 
-    /// <summary>A batch of <see cref="Schemas.Message"/>, offsets counting from 0 unless given.</summary>
-    public static RecordBatch MessageBatch(IReadOnlyList<Payload> payloads)
+    /// <summary>
+    /// A batch of <see cref="Schemas.Message"/>, offsets counting from 0 unless given; with
+    /// <paramref name="eventTime"/>, of <see cref="Schemas.MessageWithEventTime"/>, its event times read
+    /// as the consumer reads them (the broker's timestamp where it reads none).
+    /// </summary>
+    public static RecordBatch MessageBatch(IReadOnlyList<Payload> payloads, MessageTimestamp? eventTime = null)
     {
+        var eventTimes = new TimestampArray.Builder(new TimestampType(TimeUnit.Millisecond, "UTC"));
         var keys = new BinaryArray.Builder();
         var values = new BinaryArray.Builder();
         var topics = new StringArray.Builder();
@@ -51,9 +56,16 @@ internal static class Payloads
             partitions.Append(p.Partition);
             offsets.Append(p.Offset >= 0 ? p.Offset : i);
             timestamps.Append(DateTimeOffset.FromUnixTimeMilliseconds(p.TimestampMs));
+            if (eventTime is not null)
+            {
+                eventTimes.Append(DateTimeOffset.FromUnixTimeMilliseconds(eventTime(p.KeyBytes, p.ValueBytes, null) ?? p.TimestampMs));
+            }
         }
 
-        return new RecordBatch(Schemas.Message, [keys.Build(), values.Build(), topics.Build(), partitions.Build(), offsets.Build(), timestamps.Build()], payloads.Count);
+        IArrowArray[] columns = [keys.Build(), values.Build(), topics.Build(), partitions.Build(), offsets.Build(), timestamps.Build()];
+        return eventTime is null
+            ? new RecordBatch(Schemas.Message, columns, payloads.Count)
+            : new RecordBatch(Schemas.MessageWithEventTime, [.. columns, eventTimes.Build()], payloads.Count);
     }
 
     public static TypedBatch<T> Decode<T>(BadPayloadPolicy policy, params Payload[] payloads)
@@ -79,7 +91,7 @@ internal static class Payloads
 
         public long BadPayloadCount => decoder.BadPayloadCount;
 
-        public TypedBatch<T> Decode(params Payload[] payloads) => Decode(MessageBatch(payloads));
+        public TypedBatch<T> Decode(params Payload[] payloads) => Decode(MessageBatch(payloads, Columns.ArrowMessage.EventTimeOf<T>()?.Read));
 
         /// <summary>Decodes a batch of <see cref="Schemas.Message"/> and disposes it.</summary>
         public TypedBatch<T> Decode(RecordBatch messages) =>

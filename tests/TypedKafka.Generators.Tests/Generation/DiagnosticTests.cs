@@ -164,6 +164,44 @@ public partial class DiagnosticTests
         """, "'Envelope<T>' cannot be a [KafkaMessage] type: generic types are not supported, since each message type has one fixed Arrow schema");
 
     [Fact]
+    public void TK1006_two_event_time_members() => Verify("""
+        [KafkaMessage]
+        public partial record Trade([EventTime] DateTimeOffset TradeTime, [{|TK1006:EventTime|}] long ReceivedMs);
+        """, "Member 'ReceivedMs' of 'Trade' cannot be marked [EventTime]: member 'TradeTime' already is");
+
+    [Fact]
+    public void TK1007_event_time_of_a_type_that_is_not_a_time() => Verify("""
+        [KafkaMessage]
+        public partial class Trade
+        {
+            [{|TK1007:EventTime|}]
+            public string TradeTime { get; set; } = "";
+            [{|TK1007:EventTime|}]
+            public int? Seconds { get; set; }
+        }
+        """,
+        "Member 'TradeTime' of 'Trade' has type 'string', which cannot be an event time; use DateTimeOffset, DateTime or a long of Unix milliseconds",
+        "Member 'Seconds' of 'Trade' has type 'int?', which cannot be an event time; use DateTimeOffset, DateTime or a long of Unix milliseconds");
+
+    [Fact]
+    public void TK1003_event_time_column_of_a_type_with_an_event_time() => Verify("""
+        [KafkaMessage(NamingPolicy = KafkaNamingPolicy.SnakeCaseLower)]
+        public partial record Trade(string Symbol, [EventTime] DateTimeOffset {|TK1003:EventTime|});
+        """, "Member 'EventTime' of 'Trade' cannot use the name 'event_time': typed batches of a type with an [EventTime] member have an event_time metadata column; give the member's column another name with [KafkaField(Column = \"...\")]");
+
+    [Fact]
+    public void An_event_time_column_name_is_free_in_a_type_without_an_event_time()
+    {
+        var (result, _) = GeneratorHarness.Run(Usings + """
+            [KafkaMessage(NamingPolicy = KafkaNamingPolicy.SnakeCaseLower)]
+            public partial record Trade(string Symbol, DateTimeOffset EventTime);
+            """);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.DoesNotContain("EventTimeMember", Assert.Single(result.GeneratedSources).SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_json_constructor_settles_which_constructor_is_used()
     {
         var (result, _) = GeneratorHarness.Run(Usings + """
@@ -191,7 +229,7 @@ public partial class DiagnosticTests
             + File.ReadAllText(Path.Combine(root, "generators/TypedKafka.Generators/AnalyzerReleases.Shipped.md"));
         var help = File.ReadAllText(Path.Combine(root, "docs/diagnostics.md"));
 
-        Assert.Equal(5, descriptors.Count);
+        Assert.Equal(7, descriptors.Count);
         Assert.All(descriptors, d =>
         {
             Assert.Matches("^TK1[0-9]{3}$", d.Id);

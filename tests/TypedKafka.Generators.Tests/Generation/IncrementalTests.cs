@@ -63,6 +63,22 @@ public class IncrementalTests
     }
 
     [Fact]
+    public void Marking_an_event_time_regenerates_that_type_only()
+    {
+        var compilation = GeneratorHarness.Compile(Messages, "using TypedKafka; namespace Shop; [KafkaMessage] public partial record Other(int Id);");
+        var driver = GeneratorHarness.Driver().RunGenerators(compilation);
+
+        var edited = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.First(),
+            CSharpSyntaxTree.ParseText(Messages.Replace("DateTimeOffset TradeTime)", "[EventTime] DateTimeOffset TradeTime)", StringComparison.Ordinal), GeneratorHarness.ParseOptions, path: "Source0.cs"));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var specs = result.TrackedSteps[TrackingNames.Specs].SelectMany(s => s.Outputs).ToList();
+        Assert.Contains(specs, o => o.Reason == IncrementalStepRunReason.Modified && ((Messages.Model.MessageSpec)o.Value).EventTime is { MemberIndex: 2 });
+        Assert.Contains(specs, o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged && ((Messages.Model.MessageSpec)o.Value).Name == "Other");
+    }
+
+    [Fact]
     public void Adding_a_member_regenerates_that_type_only()
     {
         var compilation = GeneratorHarness.Compile(Messages, "using TypedKafka; namespace Shop; [KafkaMessage] public partial record Other(int Id);");

@@ -79,6 +79,22 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void Event_time_members() => Match("EventTime", """
+        namespace Shop;
+
+        [KafkaMessage(NamingPolicy = KafkaNamingPolicy.CamelCase)]
+        public partial record Fill(string Symbol, [property: EventTime] DateTimeOffset? FillTime);
+
+        [KafkaMessage]
+        public partial class Tick
+        {
+            public double Price { get; set; }
+            [EventTime, JsonPropertyName("t")]
+            public long UnixMs { get; set; }
+        }
+        """);
+
+    [Fact]
     public void A_type_in_the_global_namespace_with_more_than_64_members_compiles()
     {
         var members = string.Join("\n", Enumerable.Range(0, 70).Select(i => $"    public int? M{i} {{ get; set; }}"));

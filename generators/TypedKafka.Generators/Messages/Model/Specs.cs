@@ -30,7 +30,8 @@ internal sealed record MessageSpec
         string fullyQualifiedName,
         bool hasConstructorArguments,
         EquatableArray<MemberSpec> members,
-        EquatableArray<EnumSpec> enums)
+        EquatableArray<EnumSpec> enums,
+        EventTimeSpec? eventTime = null)
     {
         HintName = hintName;
         Namespace = @namespace;
@@ -41,6 +42,7 @@ internal sealed record MessageSpec
         HasConstructorArguments = hasConstructorArguments;
         Members = members;
         Enums = enums;
+        EventTime = eventTime;
     }
 
     /// <summary>The generated file's name, unique per type.</summary>
@@ -67,6 +69,24 @@ internal sealed record MessageSpec
 
     /// <summary>Every enum type the members use, once each, in order of first use.</summary>
     public EquatableArray<EnumSpec> Enums { get; }
+
+    /// <summary>The member marked [EventTime], or null.</summary>
+    public EventTimeSpec? EventTime { get; }
+}
+
+/// <summary>The member marked [EventTime]: which one, and whether it holds Unix ms or an ISO 8601 time.</summary>
+internal sealed record EventTimeSpec
+{
+    public EventTimeSpec(int memberIndex, bool isUnixMilliseconds)
+    {
+        MemberIndex = memberIndex;
+        IsUnixMilliseconds = isUnixMilliseconds;
+    }
+
+    /// <summary>Its index in <see cref="MessageSpec.Members"/>, which is also its column's.</summary>
+    public int MemberIndex { get; }
+
+    public bool IsUnixMilliseconds { get; }
 }
 
 /// <summary>A type the message type is nested in.</summary>

@@ -38,6 +38,13 @@ public abstract class FixedWidthColumn<T> : ArrowColumn
 
     internal void AppendValue(T value) => Append(value);
 
+    /// <summary>The value of row <paramref name="row"/> since the last build; false when it is null.</summary>
+    internal bool TryGetValue(int row, out T value)
+    {
+        value = _values[row];
+        return _validity.IsValid(row);
+    }
+
     private protected void Append(T value)
     {
         _values.Add(value);
@@ -316,14 +323,8 @@ public sealed class TimestampColumn : FixedWidthColumn<long>
 
     private protected override bool TryAppendValue(ref Utf8JsonReader reader, out DecodeError error)
     {
-        if (reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var value))
+        if (TryReadUtc(ref reader, out var value))
         {
-            // Without an offset in the text the reader assumed the local zone; the clock time is what was written.
-            if (!HasOffset(ref reader))
-            {
-                value = new DateTimeOffset(value.DateTime, TimeSpan.Zero);
-            }
-
             Append(ArrowTime.ToMicroseconds(value.UtcTicks, sinceEpoch: true));
             error = default;
             return true;
@@ -333,6 +334,24 @@ public sealed class TimestampColumn : FixedWidthColumn<long>
             ? DecodeError.Create("expected an ISO 8601 date and time, got a string that is not one")
             : DecodeError.Expected("an ISO 8601 date and time string", ref reader);
         return false;
+    }
+
+    /// <summary>The ISO 8601 string the reader is on; shared with <see cref="EventTimeReader"/> so that both read a time alike.</summary>
+    internal static bool TryReadUtc(ref Utf8JsonReader reader, out DateTimeOffset value)
+    {
+        if (reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out value))
+        {
+            value = default;
+            return false;
+        }
+
+        // Without an offset in the text the reader assumed the local zone; the clock time is what was written.
+        if (!HasOffset(ref reader))
+        {
+            value = new DateTimeOffset(value.DateTime, TimeSpan.Zero);
+        }
+
+        return true;
     }
 
     private static bool HasOffset(ref Utf8JsonReader reader)

@@ -87,6 +87,14 @@ public abstract class MessageColumns
         Length = length;
     }
 
+    /// <summary>The Unix ms that row <paramref name="row"/> (since the last build) holds in the [EventTime] member's column, or null.</summary>
+    internal long? EventTimeAt(int column, int row) => _columns[column] switch
+    {
+        TimestampColumn times => times.TryGetValue(row, out var microseconds) ? Math.DivRem(microseconds, 1000, out var rest) - (rest < 0 ? 1 : 0) : null,
+        NumberColumn<long> numbers => numbers.TryGetValue(row, out var milliseconds) ? milliseconds : null,
+        var other => throw new InvalidOperationException($"Column {column} ({other.Type}) cannot hold an event time."),
+    };
+
     /// <summary>The rows appended since the last build, one array per member; the columns start over, empty.</summary>
     public IArrowArray[] Build() => System.Array.ConvertAll(BuildData(), ArrowArrayFactory.BuildArray);
 
@@ -180,6 +188,13 @@ public static class ArrowMessage
     /// <summary>New, empty columns for <typeparamref name="T"/>.</summary>
     public static MessageColumns CreateColumns<T>()
         where T : IArrowMessage<T> => T.CreateColumns();
+
+    /// <summary>
+    /// <typeparamref name="T"/>'s [EventTime] member, or null: its <see cref="EventTimeMember.Read"/> can serve as
+    /// <see cref="ConsumerOptions.Timestamp"/> of a raw <see cref="ConsumerManager"/>.
+    /// </summary>
+    public static EventTimeMember? EventTimeOf<T>()
+        where T : IArrowMessage<T> => T.EventTime;
 
     /// <summary>A reader of <typeparamref name="T"/> over its member columns.</summary>
     public static MessageReader<T> CreateReader<T>(IReadOnlyList<IArrowArray> columns)
