@@ -59,6 +59,8 @@ public sealed record ConsumerOptions
     /// Reads each message's event time: rows are then ordered by it (watermark, release order,
     /// cutoff, <see cref="Until"/>, windows) and batches gain an <c>event_time</c> column after the
     /// others, while <c>timestamp</c> stays the broker's. Null (the default): the broker's timestamp.
+    /// A typed consumer of a record with an <c>[EventTime]</c> member sets it from that member, and
+    /// refuses a second source.
     /// </summary>
     public MessageTimestamp? Timestamp { get; init; }
 
