@@ -45,6 +45,9 @@ public sealed record TypedKafkaConsumerOptions
     /// <summary>During replay, a partition without progress for this long stops holding the others back (<see cref="ConsumerOptions.IdleTimeout"/>); null waits forever.</summary>
     public TimeSpan? IdleTimeout { get; set; }
 
+    /// <summary>Replay history at its recorded pace times this (1 = as recorded, 10 = ten times faster; <see cref="ReplayPace.Recorded"/>); null replays as fast as it can be read.</summary>
+    public double? Speed { get; set; }
+
     /// <summary>Fail the consumer when the log lost offsets it had still to read (the default), or count the loss, log a warning and go on (<see cref="ConsumerOptions.FailOnDataLoss"/>).</summary>
     public bool FailOnDataLoss { get; set; } = true;
 

@@ -78,6 +78,11 @@ internal sealed class ConsumerOptionsValidator(string name, string path, string 
             errors.Add($"{path}:IdleTimeout: must be positive whole milliseconds, was {idle}.");
         }
 
+        if (options.Speed is { } speed && !(speed > 0 && double.IsFinite(speed)))
+        {
+            errors.Add($"{path}:Speed: must be a positive number (1 = as recorded, 10 = ten times faster), was {speed}.");
+        }
+
         var onError = options.OnHandlerError;
         if (!Enum.IsDefined(onError.Policy))
         {

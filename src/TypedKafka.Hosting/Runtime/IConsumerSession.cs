@@ -162,5 +162,6 @@ internal static class ConsumerConfig
         LiveOrdering = options.LiveHold is { } hold ? LiveOrdering.Hold(hold) : LiveOrdering.OnArrival,
         IdleTimeout = options.IdleTimeout,
         FailOnDataLoss = options.FailOnDataLoss,
+        Pace = options.Speed is { } speed ? ReplayPace.Recorded(speed) : ReplayPace.Unpaced,
     };
 }
