@@ -38,7 +38,7 @@ public sealed class ConsumerManager : IDisposable
 
     /// <param name="config">librdkafka consumer settings; <c>bootstrap.servers</c> is required, <c>group.id</c> defaults to a fresh unique id.</param>
     /// <param name="topics">The topics to read, each with its offset policy. Order breaks timestamp ties.</param>
-    /// <param name="cutoffMs">Replay ends for a partition at its end offset or at its first message at or after this time (Unix ms). Default: now.</param>
+    /// <param name="cutoffMs">The switch from replay to live (Unix ms): a partition turns live at its end offset or at its first message at or after this time. Default: now. Not an end: messages keep coming, live; for an end use <see cref="ConsumerOptions.Until"/>.</param>
     /// <param name="batchSize">At most this many messages per <see cref="Poll(int)"/>.</param>
     /// <param name="maxHeldMessages">Above this many messages held for ordering, partitions that run ahead are paused.</param>
     /// <param name="maxHeldBytes">Above this many key and value bytes held for ordering, partitions that run ahead are paused.</param>
