@@ -15,6 +15,7 @@ internal static class TypedKafkaCommand
         root.Add(LocalCommand.Create(stdout, stderr));
         root.Add(ReplayCommand.Create(console, stdout, stderr));
         root.Add(TopicsCommand.Create(console, stdout, stderr, environment));
+        root.Add(TailCommand.Create(stdout, stderr, environment));
         return root;
     }
 

@@ -90,8 +90,6 @@ internal static class TopicsOutput
         writer.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
     }
 
-    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
-
     private static void WriteMessage(Utf8JsonWriter json, string name, MessageAt? message)
     {
         if (message is null)
@@ -104,7 +102,7 @@ internal static class TopicsOutput
         json.WriteNumber("offset", message.Offset);
         if (message.Timestamp is { } time)
         {
-            json.WriteString("timestamp", Time(time));
+            json.WriteString("timestamp", TimeText.Iso(time));
         }
         else
         {
@@ -124,7 +122,7 @@ internal static class TopicsOutput
     {
         _ when p.Messages == 0 => "empty",
         null => "unknown",
-        { Timestamp: { } time } => Time(time),
+        { Timestamp: { } time } => TimeText.Iso(time),
         _ => "no-timestamp",
     };
 }
