@@ -13,7 +13,7 @@ internal static class TypedKafkaCommand
         environment ??= Environment.GetEnvironmentVariable;
         var root = new RootCommand("TypedKafka: read Kafka topics in timestamp order across partitions, as Apache Arrow.");
         root.Add(LocalCommand.Create(stdout, stderr));
-        root.Add(ReplayCommand.Create(console, stdout, stderr));
+        root.Add(ReplayCommand.Create(console, stdout, stderr, environment));
         root.Add(TopicsCommand.Create(console, stdout, stderr, environment));
         root.Add(TailCommand.Create(stdout, stderr, environment));
         return root;

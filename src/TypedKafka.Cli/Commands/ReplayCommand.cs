@@ -15,35 +15,21 @@ internal static class ReplayCommand
     /// <summary>Exit code when Ctrl+C stopped a replay before it went live (128 + SIGINT, as shells do).</summary>
     public const int Interrupted = 130;
 
-    public static Command Create(IAnsiConsole console, TextWriter stdout, TextWriter stderr)
+    public static Command Create(IAnsiConsole console, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
     {
-        var bootstrap = new Option<string>("--bootstrap-servers") { Description = "The cluster, HOST:PORT[,HOST:PORT...].", Required = true };
-        var topics = new Option<SourceTopic[]>("--topic")
-        {
-            Description = "A topic and where to start, NAME:POLICY[:ARG] (repeatable). Policies: earliest, latest, relative_time:LOOKBACK (milliseconds or 1h, 2d), absolute_time:TIME (as --until), start_of_day:HH:MM:ZONE, committed[:earliest|latest].",
-            Required = true,
-            CustomParser = result => [.. result.Tokens.Select(token => ParseTopic(token.Value, result)).OfType<SourceTopic>()],
-        };
+        var bootstrap = SharedOptions.BootstrapServers(environment);
+        var topics = SharedOptions.Topics(
+            "A topic and where to start, NAME:POLICY[:ARG] (repeatable). Policies: earliest, latest, relative_time:LOOKBACK (milliseconds or 1h, 2d), absolute_time:TIME (as --until), start_of_day:HH:MM:ZONE, committed[:earliest|latest].");
         var cutoff = new Option<long?>("--cutoff")
         {
             Description = "The switch from replay to live, not an end: each partition stops replaying at its first message at or after this time, "
                 + "and that message and the ones after it are still read. Default: now. For an exact end, use --until. Forms as --until.",
-            CustomParser = result => ParseTime(result, "--cutoff")?.ToUnixTimeMilliseconds(),
+            CustomParser = result => SharedOptions.ParseInstant(result, "--cutoff")?.ToUnixTimeMilliseconds(),
         };
-        var until = new Option<ReplayEnd?>("--until")
-        {
-            Description = "Read up to here, write exactly what comes before, and exit: 'end' (the end of each partition when the command starts; "
-                + "nothing produced later), or a time, exclusive (only messages stamped before it): " + TimeArgument.InstantForms + ".",
-            CustomParser = ParseUntil,
-        };
-        var maxMessages = new Option<long?>("--max-messages") { Description = "Stop after this many messages, the first ones in timestamp order." };
-        maxMessages.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<long?>() is <= 0)
-            {
-                result.AddError("--max-messages must be 1 or more.");
-            }
-        });
+        var until = SharedOptions.Until(
+            "Read up to here, write exactly what comes before, and exit: 'end' (the end of each partition when the command starts; "
+            + "nothing produced later), or a time, exclusive (only messages stamped before it): " + TimeArgument.InstantForms + ".");
+        var maxMessages = SharedOptions.MaxMessages("Stop after this many messages, the first ones in timestamp order.");
         var speed = new Option<double?>("--speed")
         {
             Description = "Replay at the recorded pace, N times faster: 1 as recorded, 10 ten times faster, 0.5 half as fast. Default: as fast as it can be read.",
@@ -52,7 +38,7 @@ internal static class ReplayCommand
         var batchSize = new Option<int>("--batch-size") { Description = "Messages per batch at most.", DefaultValueFactory = _ => 10_000 };
         var output = new Option<FileInfo?>("--out") { Description = "Write the ordered messages to this Arrow IPC file (FILE.arrow)." };
         var follow = new Option<bool>("--follow") { Description = "Keep reading live messages after the replay until stopped (Ctrl+C); not with --until." };
-        var settings = new Option<string[]>("--config") { Description = "A librdkafka consumer setting, KEY=VALUE (repeatable), e.g. group.id=reports." };
+        var settings = SharedOptions.Config();
         var window = new Option<TimeSpan?>("--window")
         {
             Description = "Micro-batch mode: cut the ordered stream into event-time windows of this length (30s, 5m, 1h, or milliseconds), one file per window in --out-dir.",
@@ -82,7 +68,7 @@ internal static class ReplayCommand
         command.SetAction(async (parse, cancellation) =>
         {
             var options = new ReplayOptions(
-                parse.GetRequiredValue(bootstrap),
+                parse.GetValue(bootstrap)!,
                 parse.GetRequiredValue(topics),
                 parse.GetValue(cutoff),
                 parse.GetValue(batchSize),
@@ -106,19 +92,6 @@ internal static class ReplayCommand
             }
         });
         return command;
-    }
-
-    private static SourceTopic? ParseTopic(string spec, ArgumentResult result)
-    {
-        try
-        {
-            return SourceTopic.Parse(spec);
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException)
-        {
-            result.AddError($"--topic: {e.Message}");
-            return null;
-        }
     }
 
     private static TimeSpan? ParseWindow(ArgumentResult result)
@@ -154,23 +127,6 @@ internal static class ReplayCommand
         return null;
     }
 
-    private static DateTimeOffset? ParseTime(ArgumentResult result, string option) => Parse(result, option, text => TimeArgument.ParseInstant(text));
-
-    private static ReplayEnd? ParseUntil(ArgumentResult result) => Parse(result, "--until", text => TimeArgument.ParseUntil(text));
-
-    private static T? Parse<T>(ArgumentResult result, string option, Func<string, T> parse)
-    {
-        var text = result.Tokens.Single().Value;
-        try
-        {
-            return parse(text);
-        }
-        catch (FormatException e)
-        {
-            result.AddError($"{option} {e.Message}");
-            return default;
-        }
-    }
 }
 
 internal sealed record ReplayOptions(
@@ -188,22 +144,7 @@ internal sealed record ReplayOptions(
     long? MaxMessages = null,
     double? Speed = null)
 {
-    public Dictionary<string, string> ConsumerConfig()
-    {
-        var config = new Dictionary<string, string>(StringComparer.Ordinal) { ["bootstrap.servers"] = BootstrapServers };
-        foreach (var setting in Settings)
-        {
-            var equals = setting.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                throw new FormatException($"--config '{setting}': expected KEY=VALUE.");
-            }
-
-            config[setting[..equals]] = setting[(equals + 1)..];
-        }
-
-        return config;
-    }
+    public Dictionary<string, string> ConsumerConfig() => SharedOptions.ClientConfig(BootstrapServers, Settings);
 }
 
 /// <summary>
