@@ -8,12 +8,14 @@ namespace TypedKafka.Cli;
 internal static class TypedKafkaCommand
 {
     /// <param name="environment">Reads an environment variable (<c>TYPEDKAFKA_BOOTSTRAP</c>); default: the process's.</param>
-    public static RootCommand Create(IAnsiConsole console, TextWriter stdout, TextWriter stderr, Func<string, string?>? environment = null)
+    /// <param name="standardOutput">Opens standard output as bytes (<c>replay --out -</c>); default: the process's.</param>
+    public static RootCommand Create(IAnsiConsole console, TextWriter stdout, TextWriter stderr, Func<string, string?>? environment = null, Func<Stream>? standardOutput = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
+        standardOutput ??= Console.OpenStandardOutput;
         var root = new RootCommand("TypedKafka: read Kafka topics in timestamp order across partitions, as Apache Arrow.");
         root.Add(LocalCommand.Create(stdout, stderr));
-        root.Add(ReplayCommand.Create(console, stdout, stderr, environment));
+        root.Add(ReplayCommand.Create(console, stdout, stderr, environment, standardOutput));
         root.Add(TopicsCommand.Create(console, stdout, stderr, environment));
         root.Add(TailCommand.Create(stdout, stderr, environment));
         return root;
@@ -25,6 +27,8 @@ internal static class TypedKafkaCommand
 
     /// <inheritdoc cref="InvokeAsync(string[], IAnsiConsole, TextWriter, TextWriter, CancellationToken)"/>
     /// <param name="environment">Reads an environment variable, in place of the process's.</param>
-    public static Task<int> InvokeAsync(string[] args, IAnsiConsole console, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, CancellationToken cancellation) =>
-        Create(console, stdout, stderr, environment).Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellation);
+    /// <param name="standardOutput">Opens standard output as bytes, in place of the process's.</param>
+    public static Task<int> InvokeAsync(
+        string[] args, IAnsiConsole console, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, CancellationToken cancellation, Func<Stream>? standardOutput = null) =>
+        Create(console, stdout, stderr, environment, standardOutput).Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellation);
 }

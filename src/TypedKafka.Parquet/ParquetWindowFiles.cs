@@ -1,3 +1,4 @@
+using Apache.Arrow;
 using ParquetSharp;
 using ParquetSharp.Arrow;
 
@@ -18,9 +19,7 @@ public static class ParquetWindowFiles
         ArgumentNullException.ThrowIfNull(window);
         return WindowFiles.WriteAtomically(directory, WindowFiles.FileName(window, ".parquet"), stream =>
         {
-            using var properties = new WriterPropertiesBuilder().Compression(Compression.Snappy).Build();
-            using var arrowProperties = new ArrowWriterPropertiesBuilder().StoreSchema().Build();
-            using var writer = new FileWriter(stream, window.Schema, properties, arrowProperties, leaveOpen: true);
+            using var writer = OpenWriter(stream, window.Schema);
             foreach (var batch in window.Batches)
             {
                 writer.WriteRecordBatch(batch);
@@ -28,5 +27,18 @@ public static class ParquetWindowFiles
 
             writer.Close();
         }, beforeRename);
+    }
+
+    /// <summary>
+    /// A Parquet writer of <paramref name="schema"/> over <paramref name="stream"/> (left open), with the
+    /// settings every TypedKafka Parquet file has: Snappy, and the Arrow schema stored. Each
+    /// <see cref="FileWriter.WriteRecordBatch(RecordBatch, long)"/> adds row groups; <see cref="FileWriter.Close"/> writes the footer.
+    /// Window files and the CLI's <c>replay --out FILE.parquet</c> both write through it.
+    /// </summary>
+    internal static FileWriter OpenWriter(Stream stream, Schema schema)
+    {
+        using var properties = new WriterPropertiesBuilder().Compression(Compression.Snappy).Build();
+        using var arrowProperties = new ArrowWriterPropertiesBuilder().StoreSchema().Build();
+        return new FileWriter(stream, schema, properties, arrowProperties, leaveOpen: true);
     }
 }

@@ -15,7 +15,8 @@ internal static class ReplayCommand
     /// <summary>Exit code when Ctrl+C stopped a replay before it went live (128 + SIGINT, as shells do).</summary>
     public const int Interrupted = 130;
 
-    public static Command Create(IAnsiConsole console, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
+    /// <param name="standardOutput">Opens the process's standard output as bytes, for <c>--out -</c>.</param>
+    public static Command Create(IAnsiConsole console, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, Func<Stream> standardOutput)
     {
         var bootstrap = SharedOptions.BootstrapServers(environment);
         var topics = SharedOptions.Topics(
@@ -36,7 +37,11 @@ internal static class ReplayCommand
             CustomParser = ParseSpeed,
         };
         var batchSize = new Option<int>("--batch-size") { Description = "Messages per batch at most.", DefaultValueFactory = _ => 10_000 };
-        var output = new Option<FileInfo?>("--out") { Description = "Write the ordered messages to this Arrow IPC file (FILE.arrow)." };
+        var output = new Option<string?>("--out")
+        {
+            Description = "Write the ordered messages to this file, in the format its extension names: .arrow (Arrow IPC file), .arrows (Arrow IPC stream), "
+                + ".parquet, .jsonl (JSON lines) or .csv; '-' is standard output (an Arrow IPC stream, or --format jsonl|csv). Written under a temporary name, renamed when complete.",
+        };
         var follow = new Option<bool>("--follow") { Description = "Keep reading live messages after the replay until stopped (Ctrl+C); not with --until." };
         var settings = SharedOptions.Config();
         var window = new Option<TimeSpan?>("--window")
@@ -45,8 +50,11 @@ internal static class ReplayCommand
             CustomParser = ParseWindow,
         };
         var outDir = new Option<DirectoryInfo?>("--out-dir") { Description = "With --window: the folder for the window files, each named by its start." };
-        var format = new Option<string>("--format") { Description = "With --window: the window files' format.", DefaultValueFactory = _ => "parquet" };
-        format.AcceptOnlyFromAmong("parquet", "arrow");
+        var format = new Option<string?>("--format")
+        {
+            Description = "The format of --out, in place of its extension: arrow, arrows, parquet, jsonl or csv. With --window: the window files' format, parquet (the default) or arrow.",
+        };
+        format.AcceptOnlyFromAmong([.. OutputFormats.Names]);
 
         var command = new Command("replay", "Replay topics in timestamp order across all partitions, showing progress; exits once every partition is live, or at --until.")
         {
@@ -64,26 +72,54 @@ internal static class ReplayCommand
             {
                 result.AddError("--window and --out-dir go together: micro-batch mode needs both.");
             }
+
+            var formatName = result.GetValue(format);
+            if (result.GetValue(window) is not null)
+            {
+                if (formatName is not (null or "parquet" or "arrow"))
+                {
+                    result.AddError($"--format {formatName} does not go with --window: window files are parquet or arrow.");
+                }
+            }
+            else if (result.GetValue(output) is { } target)
+            {
+                if (OutputFormats.Choose(target, formatName, out var error) is null)
+                {
+                    result.AddError(error!);
+                }
+            }
+            else if (formatName is not null)
+            {
+                result.AddError("--format says how to write --out (or --window files): give --out FILE or -.");
+            }
         });
         command.SetAction(async (parse, cancellation) =>
         {
+            var target = parse.GetValue(output);
+            var windowed = parse.GetValue(window) is not null;
             var options = new ReplayOptions(
                 parse.GetValue(bootstrap)!,
                 parse.GetRequiredValue(topics),
                 parse.GetValue(cutoff),
                 parse.GetValue(batchSize),
-                parse.GetValue(output)?.FullName,
+                target,
                 parse.GetValue(follow),
                 parse.GetValue(settings) ?? [],
                 parse.GetValue(window),
                 parse.GetValue(outDir)?.FullName,
-                parse.GetValue(format) ?? "parquet",
+                windowed ? parse.GetValue(format) ?? "parquet" : "parquet",
                 parse.GetValue(until),
                 parse.GetValue(maxMessages),
-                parse.GetValue(speed));
+                parse.GetValue(speed))
+            {
+                OutputFormat = target is null ? null : OutputFormats.Choose(target, windowed ? null : parse.GetValue(format), out _),
+            };
             try
             {
-                return await new ReplayRun(options, console, stdout).RunAsync(cancellation);
+                // With the rows on standard output, progress and the summary go to standard error.
+                return target == OutputFormats.StandardOutput
+                    ? await new ReplayRun(options, console, stderr, standardOutput()).RunAsync(cancellation)
+                    : await new ReplayRun(options, console, stdout, standardOutput: null).RunAsync(cancellation);
             }
             catch (Exception e) when (e is ArgumentException or FormatException or KafkaException or IOException or UnauthorizedAccessException)
             {
@@ -144,6 +180,9 @@ internal sealed record ReplayOptions(
     long? MaxMessages = null,
     double? Speed = null)
 {
+    /// <summary>The format of <see cref="OutputPath"/>; set whenever it is.</summary>
+    public OutputFormat? OutputFormat { get; init; }
+
     public Dictionary<string, string> ConsumerConfig() => SharedOptions.ClientConfig(BootstrapServers, Settings);
 }
 
@@ -151,7 +190,9 @@ internal sealed record ReplayOptions(
 /// One replay: poll, write, show progress; stop when live, complete (--until), at --max-messages,
 /// or when cancelled. The summary counts every row consumed and not written.
 /// </summary>
-internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, TextWriter stdout)
+/// <param name="stdout">Where progress and the summary go: standard error when the rows go to <paramref name="standardOutput"/>.</param>
+/// <param name="standardOutput">Standard output as bytes, for <c>--out -</c>; null otherwise.</param>
+internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, TextWriter stdout, Stream? standardOutput)
 {
     private static readonly TimeSpan PlainProgressInterval = TimeSpan.FromSeconds(1);
     private readonly Stopwatch _clock = new();
@@ -173,7 +214,9 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
             Pace = options.Speed is { } speed ? ReplayPace.Recorded(speed) : ReplayPace.Unpaced,
         };
         using var manager = new ConsumerManager(options.ConsumerConfig(), options.Topics, consumerOptions);
-        using var sink = options.OutputPath is null ? null : new ArrowFileSink(options.OutputPath, Schemas.Message);
+        using var sink = options.OutputPath is not { } target ? null
+            : target == OutputFormats.StandardOutput ? MessageSink.ToStream(standardOutput!, options.OutputFormat!.Value, Schemas.Message)
+            : MessageSink.ToFile(target, options.OutputFormat!.Value, Schemas.Message);
         using var windows = options.Window is { } length ? new WindowAssembler(new TumblingWindowOptions(length)) : null;
         if (windows is not null)
         {
@@ -183,7 +226,8 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
         _windows = windows;
         _clock.Start();
 
-        if (console.Profile.Capabilities.Interactive && console.Profile.Capabilities.Ansi)
+        // The live table draws on standard output: not when the rows go there.
+        if (standardOutput is null && console.Profile.Capabilities.Interactive && console.Profile.Capabilities.Ansi)
         {
             await console.Live(ProgressTable.Render(manager, _released)).StartAsync(context =>
             {
@@ -217,7 +261,7 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
         return _finished || options.Follow ? 0 : ReplayCommand.Interrupted;
     }
 
-    private void Loop(ConsumerManager manager, ArrowFileSink? sink, Action showProgress, CancellationToken cancellation)
+    private void Loop(ConsumerManager manager, MessageSink? sink, Action showProgress, CancellationToken cancellation)
     {
         while (!cancellation.IsCancellationRequested)
         {
@@ -293,7 +337,8 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
             end += ", stopped at --max-messages";
         }
 
-        var written = (options.OutputPath is null ? string.Empty : $"; wrote {_released:N0} rows to {options.OutputPath}")
+        var written = (options.OutputPath is not { } target ? string.Empty
+                : $"; wrote {_released:N0} rows to " + (target == OutputFormats.StandardOutput ? "standard output" : Path.GetFullPath(target)))
             + (options.Window is null ? string.Empty : $"; wrote {_windowsWritten} window file(s) to {options.WindowDirectory}");
 
         // Rows consumed but never handed out: say so, and why, rather than drop them silently.

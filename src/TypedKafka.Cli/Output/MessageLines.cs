@@ -28,6 +28,24 @@ internal sealed class MessageLines(bool json)
     /// <summary>The first <paramref name="rows"/> rows of <paramref name="batch"/>, each line ending in a newline.</summary>
     public string Format(RecordBatch batch, int rows)
     {
+        Fill(batch, rows);
+        return json ? Encoding.UTF8.GetString(_buffer.WrittenSpan) : _text.ToString();
+    }
+
+    /// <summary>Every row of <paramref name="batch"/> as JSON lines, in UTF-8, to <paramref name="destination"/> (<c>replay --out FILE.jsonl</c>).</summary>
+    public void WriteJson(RecordBatch batch, Stream destination)
+    {
+        if (!json)
+        {
+            throw new InvalidOperationException("These lines are text, not JSON.");
+        }
+
+        Fill(batch, batch.Length);
+        destination.Write(_buffer.WrittenSpan);
+    }
+
+    private void Fill(RecordBatch batch, int rows)
+    {
         var keys = (BinaryArray)batch.Column("key");
         var values = (BinaryArray)batch.Column("value");
         var topics = (StringArray)batch.Column("topic");
@@ -62,8 +80,6 @@ internal sealed class MessageLines(bool json)
                 _text.Append(CultureInfo.InvariantCulture, $"{time} {topic}[{partition}]@{offset} {Text(keys, i)} {Text(values, i)}\n");
             }
         }
-
-        return json ? Encoding.UTF8.GetString(_buffer.WrittenSpan) : _text.ToString();
     }
 
     /// <summary>A key or value as the text format shows it.</summary>

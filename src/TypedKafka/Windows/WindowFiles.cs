@@ -1,5 +1,6 @@
 using System.Globalization;
 using Apache.Arrow.Ipc;
+using TypedKafka.IO;
 
 namespace TypedKafka.Windows;
 
@@ -41,33 +42,10 @@ public static class WindowFiles
         }, beforeRename);
     }
 
-    /// <summary>
-    /// Runs <paramref name="write"/> on a temporary file next to the final one, flushes it to disk
-    /// and renames it over the final name. On failure the temporary file is deleted (after a crash
-    /// it stays, hidden and with a name no reader of final names matches).
-    /// </summary>
+    /// <summary>Writes <paramref name="fileName"/> in <paramref name="directory"/> through <see cref="AtomicFile"/>; returns its full path.</summary>
     internal static string WriteAtomically(string directory, string fileName, Action<FileStream> write, Action? beforeRename)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        Directory.CreateDirectory(directory);
-        var path = Path.GetFullPath(Path.Combine(directory, fileName));
-        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{fileName}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-
-            beforeRename?.Invoke();
-            File.Move(temporary, path, overwrite: true);
-            return path;
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        return AtomicFile.Write(Path.Combine(directory, fileName), write, beforeRename);
     }
 }
