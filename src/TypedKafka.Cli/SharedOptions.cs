@@ -14,9 +14,10 @@ internal static class SharedOptions
 
     /// <summary>
     /// <c>--bootstrap-servers</c> / <c>-b</c>. When absent, <paramref name="environment"/>'s
-    /// <c>TYPEDKAFKA_BOOTSTRAP</c>; when both are absent, a usage error.
+    /// <c>TYPEDKAFKA_BOOTSTRAP</c>; when both are absent, a usage error unless <paramref name="configFile"/>
+    /// is given (which may set <c>bootstrap.servers</c>; <see cref="ClientConfig"/> checks that it does).
     /// </summary>
-    public static Option<string?> BootstrapServers(Func<string, string?> environment)
+    public static Option<string?> BootstrapServers(Func<string, string?> environment, Option<string?> configFile)
     {
         var option = new Option<string?>("--bootstrap-servers", "-b")
         {
@@ -25,7 +26,7 @@ internal static class SharedOptions
         };
         option.Validators.Add(result =>
         {
-            if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string?>()))
+            if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string?>()) && result.GetResult(configFile) is null)
             {
                 result.AddError($"--bootstrap-servers (-b) is required when {BootstrapVariable} is not set: give HOST:PORT, for example -b localhost:9092.");
             }
@@ -60,13 +61,35 @@ internal static class SharedOptions
     }
 
     public static Option<string[]> Config() =>
-        new("--config") { Description = "A librdkafka setting, KEY=VALUE (repeatable), e.g. security.protocol=SASL_SSL." };
+        new("--config") { Description = "A librdkafka setting, KEY=VALUE (repeatable), e.g. security.protocol=SASL_SSL. Applied after --config-file and -b." };
 
-    /// <summary>The client settings: the cluster, then each <c>--config KEY=VALUE</c> (a later one wins).</summary>
-    /// <exception cref="FormatException">A setting is not KEY=VALUE.</exception>
-    public static Dictionary<string, string> ClientConfig(string bootstrapServers, IEnumerable<string> settings)
+    public static Option<string?> ConfigFile() => new("--config-file")
     {
-        var config = new Dictionary<string, string>(StringComparer.Ordinal) { ["bootstrap.servers"] = bootstrapServers };
+        Description = "A librdkafka properties file: KEY=VALUE lines, # comments (as kcat -F reads). Applied first: -b, then each --config, override it.",
+    };
+
+    /// <summary>
+    /// The client settings: <paramref name="configFile"/>'s, then the cluster (<c>-b</c> or
+    /// <c>TYPEDKAFKA_BOOTSTRAP</c>), then each <c>--config KEY=VALUE</c>; a later one wins.
+    /// </summary>
+    /// <exception cref="FormatException">A setting is not KEY=VALUE (the message names the file and line, or the --config's position,
+    /// and quotes no value), the file cannot be read, or no setting names the cluster.</exception>
+    public static Dictionary<string, string> ClientConfig(string? bootstrapServers, string? configFile, IEnumerable<string> settings)
+    {
+        var config = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (configFile is not null)
+        {
+            foreach (var (key, value) in ConfigFiles.Read(configFile))
+            {
+                config[key] = value;
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(bootstrapServers))
+        {
+            config["bootstrap.servers"] = bootstrapServers;
+        }
+
         var position = 0;
         foreach (var setting in settings)
         {
@@ -79,6 +102,11 @@ internal static class SharedOptions
             }
 
             config[setting[..equals]] = setting[(equals + 1)..];
+        }
+
+        if (!config.TryGetValue("bootstrap.servers", out var servers) || string.IsNullOrWhiteSpace(servers))
+        {
+            throw new FormatException($"--config-file '{configFile}' sets no bootstrap.servers, and neither -b nor {BootstrapVariable} is given: name the cluster in one of them.");
         }
 
         return config;

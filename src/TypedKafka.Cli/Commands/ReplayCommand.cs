@@ -18,7 +18,8 @@ internal static class ReplayCommand
     /// <param name="standardOutput">Opens the process's standard output as bytes, for <c>--out -</c>.</param>
     public static Command Create(IAnsiConsole console, TextWriter stdout, TextWriter stderr, Func<string, string?> environment, Func<Stream> standardOutput)
     {
-        var bootstrap = SharedOptions.BootstrapServers(environment);
+        var configFile = SharedOptions.ConfigFile();
+        var bootstrap = SharedOptions.BootstrapServers(environment, configFile);
         var topics = SharedOptions.Topics(
             "A topic and where to start, NAME:POLICY[:ARG] (repeatable). Policies: earliest, latest, relative_time:LOOKBACK (milliseconds or 1h, 2d), absolute_time:TIME (as --until), start_of_day:HH:MM:ZONE, committed[:earliest|latest].");
         var cutoff = new Option<long?>("--cutoff")
@@ -58,7 +59,7 @@ internal static class ReplayCommand
 
         var command = new Command("replay", "Replay topics in timestamp order across all partitions, showing progress; exits once every partition is live, or at --until.")
         {
-            bootstrap, topics, cutoff, until, maxMessages, speed, batchSize, output, follow, settings, window, outDir, format,
+            bootstrap, configFile, topics, cutoff, until, maxMessages, speed, batchSize, output, follow, settings, window, outDir, format,
         };
         command.Validators.Add(result =>
         {
@@ -98,7 +99,7 @@ internal static class ReplayCommand
             var target = parse.GetValue(output);
             var windowed = parse.GetValue(window) is not null;
             var options = new ReplayOptions(
-                parse.GetValue(bootstrap)!,
+                parse.GetValue(bootstrap),
                 parse.GetRequiredValue(topics),
                 parse.GetValue(cutoff),
                 parse.GetValue(batchSize),
@@ -112,6 +113,7 @@ internal static class ReplayCommand
                 parse.GetValue(maxMessages),
                 parse.GetValue(speed))
             {
+                ConfigFile = parse.GetValue(configFile),
                 OutputFormat = target is null ? null : OutputFormats.Choose(target, windowed ? null : parse.GetValue(format), out _),
             };
             try
@@ -166,7 +168,7 @@ internal static class ReplayCommand
 }
 
 internal sealed record ReplayOptions(
-    string BootstrapServers,
+    string? BootstrapServers,
     IReadOnlyList<SourceTopic> Topics,
     long? CutoffMs,
     int BatchSize,
@@ -183,7 +185,10 @@ internal sealed record ReplayOptions(
     /// <summary>The format of <see cref="OutputPath"/>; set whenever it is.</summary>
     public OutputFormat? OutputFormat { get; init; }
 
-    public Dictionary<string, string> ConsumerConfig() => SharedOptions.ClientConfig(BootstrapServers, Settings);
+    /// <summary>A librdkafka properties file, read before <see cref="BootstrapServers"/> and <see cref="Settings"/>.</summary>
+    public string? ConfigFile { get; init; }
+
+    public Dictionary<string, string> ConsumerConfig() => SharedOptions.ClientConfig(BootstrapServers, ConfigFile, Settings);
 }
 
 /// <summary>

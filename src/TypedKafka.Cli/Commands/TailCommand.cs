@@ -10,7 +10,8 @@ internal static class TailCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
     {
-        var bootstrap = SharedOptions.BootstrapServers(environment);
+        var configFile = SharedOptions.ConfigFile();
+        var bootstrap = SharedOptions.BootstrapServers(environment, configFile);
         var topics = SharedOptions.Topics(
             "A topic and where to start, NAME:POLICY[:ARG] (repeatable), e.g. events:latest or events:relative_time:15m; the policies of 'replay --topic'.");
         var format = new Option<string>("--format")
@@ -27,13 +28,13 @@ internal static class TailCommand
 
         var command = new Command("tail", "Print topics' messages in timestamp order across partitions, one line each, until Ctrl+C, --until or --max-messages. A summary goes to stderr.")
         {
-            bootstrap, topics, format, until, maxMessages, settings,
+            bootstrap, configFile, topics, format, until, maxMessages, settings,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             try
             {
-                var config = SharedOptions.ClientConfig(parse.GetValue(bootstrap)!, parse.GetValue(settings) ?? []);
+                var config = SharedOptions.ClientConfig(parse.GetValue(bootstrap), parse.GetValue(configFile), parse.GetValue(settings) ?? []);
                 var run = new TailRun(config, parse.GetRequiredValue(topics), parse.GetValue(format) == "json", parse.GetValue(until), parse.GetValue(maxMessages), stdout);
 
                 // Poll blocks: off the invocation's thread, so that Ctrl+C is seen between polls.

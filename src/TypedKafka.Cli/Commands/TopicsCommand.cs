@@ -10,7 +10,8 @@ internal static class TopicsCommand
 {
     public static Command Create(IAnsiConsole console, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
     {
-        var bootstrap = SharedOptions.BootstrapServers(environment);
+        var configFile = SharedOptions.ConfigFile();
+        var bootstrap = SharedOptions.BootstrapServers(environment, configFile);
         var names = new Argument<string[]>("TOPIC") { Description = "Topics to show; default: every topic except internal ones (names starting with __).", Arity = ArgumentArity.ZeroOrMore };
         var times = new Option<bool>("--times")
         {
@@ -21,13 +22,13 @@ internal static class TopicsCommand
 
         var command = new Command("topics", "List topics with their partitions' leaders, low and high watermarks and message counts (high - low).")
         {
-            bootstrap, names, times, json, settings,
+            bootstrap, configFile, names, times, json, settings,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             try
             {
-                var config = SharedOptions.ClientConfig(parse.GetValue(bootstrap)!, parse.GetValue(settings) ?? []);
+                var config = SharedOptions.ClientConfig(parse.GetValue(bootstrap), parse.GetValue(configFile), parse.GetValue(settings) ?? []);
                 var withTimes = parse.GetValue(times);
                 var topics = parse.GetValue(names) ?? [];
 
