@@ -16,7 +16,9 @@ internal static class TimeZones
         }
         catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
         {
-            throw new ArgumentException($"{culprit}unknown time zone '{zoneId}'; give an IANA id such as 'Europe/London'.", nameof(zoneId), e);
+            // The nearest known id, as analyzer TK0007 suggests it at compile time.
+            var hint = Generators.Analyzers.TimeZoneIds.Suggest(zoneId) is { } suggestion ? $"did you mean '{suggestion}'?" : "give an IANA id such as 'Europe/London'.";
+            throw new ArgumentException($"{culprit}unknown time zone '{zoneId}'; {hint}", nameof(zoneId), e);
         }
     }
 }

@@ -69,12 +69,21 @@ public sealed class SourceTopicTests
     [Theory]
     [InlineData("Mars/Olympus_Mons")]
     [InlineData("")]
-    [InlineData("europe/londonn")]
     public void An_unknown_time_zone_is_rejected_naming_zone_and_topic(string zone)
     {
         var error = Assert.Throws<ArgumentException>(() => SourceTopic.FromStartOfDay("quotes", new TimeOnly(8, 0), zone));
         Assert.Contains("'quotes'", error.Message, StringComparison.Ordinal);
         Assert.Contains("IANA", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("europe/londonn", "Europe/London")]
+    [InlineData("Amercia/New_York", "America/New_York")]
+    [InlineData("Tokyo", "Asia/Tokyo")]
+    public void An_unknown_time_zone_near_a_known_one_suggests_it_as_analyzer_TK0007_does(string zone, string suggestion)
+    {
+        var error = Assert.Throws<ArgumentException>(() => SourceTopic.FromStartOfDay("quotes", new TimeOnly(8, 0), zone));
+        Assert.Contains($"unknown time zone '{zone}'; did you mean '{suggestion}'?", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

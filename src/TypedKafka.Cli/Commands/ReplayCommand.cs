@@ -120,10 +120,10 @@ internal static class ReplayCommand
             {
                 // With the rows on standard output, progress and the summary go to standard error.
                 return target == OutputFormats.StandardOutput
-                    ? await new ReplayRun(options, console, stderr, standardOutput()).RunAsync(cancellation)
-                    : await new ReplayRun(options, console, stdout, standardOutput: null).RunAsync(cancellation);
+                    ? await new ReplayRun(options, console, stderr, standardOutput(), stderr).RunAsync(cancellation)
+                    : await new ReplayRun(options, console, stdout, standardOutput: null, stderr).RunAsync(cancellation);
             }
-            catch (Exception e) when (e is ArgumentException or FormatException or KafkaException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is ArgumentException or FormatException or KafkaException or NotSupportedException or IOException or UnauthorizedAccessException)
             {
                 await stderr.WriteLineAsync($"typedkafka replay: {e.Message}");
                 return 1;
@@ -197,7 +197,8 @@ internal sealed record ReplayOptions(
 /// </summary>
 /// <param name="stdout">Where progress and the summary go: standard error when the rows go to <paramref name="standardOutput"/>.</param>
 /// <param name="standardOutput">Standard output as bytes, for <c>--out -</c>; null otherwise.</param>
-internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, TextWriter stdout, Stream? standardOutput)
+/// <param name="warnings">Standard error.</param>
+internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, TextWriter stdout, Stream? standardOutput, TextWriter warnings)
 {
     private static readonly TimeSpan PlainProgressInterval = TimeSpan.FromSeconds(1);
     private readonly Stopwatch _clock = new();
@@ -219,6 +220,11 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
             Pace = options.Speed is { } speed ? ReplayPace.Recorded(speed) : ReplayPace.Unpaced,
         };
         using var manager = new ConsumerManager(options.ConsumerConfig(), options.Topics, consumerOptions);
+        foreach (var warning in TimePolicyWarnings.For(manager, options.Topics))
+        {
+            await warnings.WriteLineAsync($"typedkafka replay: {warning}");
+        }
+
         using var sink = options.OutputPath is not { } target ? null
             : target == OutputFormats.StandardOutput ? MessageSink.ToStream(standardOutput!, options.OutputFormat!.Value, Schemas.Message)
             : MessageSink.ToFile(target, options.OutputFormat!.Value, Schemas.Message);

@@ -35,14 +35,14 @@ internal static class TailCommand
             try
             {
                 var config = SharedOptions.ClientConfig(parse.GetValue(bootstrap), parse.GetValue(configFile), parse.GetValue(settings) ?? []);
-                var run = new TailRun(config, parse.GetRequiredValue(topics), parse.GetValue(format) == "json", parse.GetValue(until), parse.GetValue(maxMessages), stdout);
+                var run = new TailRun(config, parse.GetRequiredValue(topics), parse.GetValue(format) == "json", parse.GetValue(until), parse.GetValue(maxMessages), stdout, stderr);
 
                 // Poll blocks: off the invocation's thread, so that Ctrl+C is seen between polls.
                 var summary = await Task.Run(() => run.Run(cancellation), CancellationToken.None);
                 await stderr.WriteLineAsync($"typedkafka tail: {summary}");
                 return 0;
             }
-            catch (Exception e) when (e is ArgumentException or FormatException or KafkaException or IOException)
+            catch (Exception e) when (e is ArgumentException or FormatException or KafkaException or NotSupportedException or IOException)
             {
                 await stderr.WriteLineAsync($"typedkafka tail: {e.Message}");
                 return 1;
@@ -54,11 +54,16 @@ internal static class TailCommand
 
 /// <summary>One tail: poll, print, stop when asked, complete (--until) or at --max-messages; returns the summary line.</summary>
 internal sealed class TailRun(
-    Dictionary<string, string> config, IReadOnlyList<SourceTopic> topics, bool json, ReplayEnd? until, long? maxMessages, TextWriter stdout)
+    Dictionary<string, string> config, IReadOnlyList<SourceTopic> topics, bool json, ReplayEnd? until, long? maxMessages, TextWriter stdout, TextWriter stderr)
 {
     public string Run(CancellationToken cancellation)
     {
         using var manager = new ConsumerManager(config, topics, new ConsumerOptions { Until = until });
+        foreach (var warning in TimePolicyWarnings.For(manager, topics))
+        {
+            stderr.WriteLine($"typedkafka tail: {warning}");
+        }
+
         var lines = new MessageLines(json);
         var printed = 0L;
         var pastMax = 0L;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using TypedKafka.Engine;
 
 namespace TypedKafka.Kafka;
@@ -60,8 +61,45 @@ internal static class OffsetResolver
         Dictionary<int, long> ByTimestamp(long timestampMs)
         {
             // Before 1970 means "everything": Kafka's ListOffsets takes no negative target.
-            var offsets = reader.OffsetsForTimestamp(partitions, Math.Max(0, timestampMs));
+            var target = Math.Max(0, timestampMs);
+            var offsets = reader.OffsetsForTimestamp(partitions, target);
+            CheckTimeLookup(topic, policy, target, partitions.Where(p => offsets.GetValueOrDefault(p) is null).ToList(), watermarks, reader);
             return partitions.ToDictionary(p => p, p => offsets.GetValueOrDefault(p) ?? watermarks[p].High);
+        }
+    }
+
+    /// <summary>
+    /// Kafka answers "no offset" for a time only where every message of the partition is older. A
+    /// broker that also answers none for time 0 on a partition that holds messages cannot look offsets
+    /// up by time at all (librdkafka's mock brokers, so <c>LocalKafkaCluster</c>): starting such a
+    /// partition at its end would skip its history without a word, so this throws instead.
+    /// An empty partition tells nothing either way; there the end is the right start anyway.
+    /// </summary>
+    private static void CheckTimeLookup(
+        string topic, OffsetPolicy policy, long targetMs, IReadOnlyList<int> unanswered, IReadOnlyDictionary<int, (long Low, long High)> watermarks, TopicReader reader)
+    {
+        var holding = unanswered.Where(p => watermarks[p].Low < watermarks[p].High).ToList();
+        if (holding.Count == 0)
+        {
+            return;
+        }
+
+        var fromStart = targetMs == 0 ? null : reader.OffsetsForTimestamp(holding, 0);
+        foreach (var partition in holding)
+        {
+            if (fromStart?.GetValueOrDefault(partition) is not null)
+            {
+                continue;
+            }
+
+            var (low, high) = watermarks[partition];
+            var time = DateTimeOffset.FromUnixTimeMilliseconds(targetMs).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+            var asked = string.Create(CultureInfo.InvariantCulture, $"Asked for the first offset at or after {time} ({targetMs} ms) for the policy {policy}, it answered none");
+            var held = string.Create(CultureInfo.InvariantCulture, $"though the partition holds offsets {low} to {high - 1}");
+            throw new NotSupportedException(
+                $"Topic '{topic}' partition {partition}: the cluster cannot look up offsets by time. {asked}, and none for time 0 either, {held}. "
+                + "Time-based policies need brokers that implement ListOffsets by timestamp (Apache Kafka's do; the embedded LocalKafkaCluster's do not): "
+                + "use earliest, latest or committed with this cluster.");
         }
     }
 

@@ -165,6 +165,30 @@ public sealed class OffsetResolverTests
         Assert.Equal(14, Resolve(SourceTopic.FromCommitted("events", new OffsetPolicy.Latest()), cluster).StartOffset);
     }
 
+    [Theory]
+    [InlineData(1_795_000_000_000L)]
+    [InlineData(0L)]
+    public void A_cluster_that_cannot_look_up_offsets_by_time_fails_naming_the_topic_partition_and_time(long target)
+    {
+        var cluster = new FakeCluster { CannotLookUpByTime = true }
+            .Topic("events", [Enumerable.Range(0, 10).Select(i => (10L + i, NowMs - ((10 - i) * 60_000L))).ToList(), []], lowOffsets: [10, 3]);
+
+        var error = Assert.Throws<NotSupportedException>(() => Resolve(SourceTopic.FromAbsoluteTime("events", target), cluster));
+
+        Assert.Contains("Topic 'events' partition 0: the cluster cannot look up offsets by time", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"{DateTimeOffset.FromUnixTimeMilliseconds(target):yyyy-MM-ddTHH:mm:ss.fffZ} ({target} ms)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("holds offsets 10 to 19", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cluster_that_cannot_look_up_offsets_by_time_starts_an_empty_topic_at_its_end()
+    {
+        // Nothing to skip: an empty partition starts at its end whatever the broker can look up.
+        var cluster = new FakeCluster { CannotLookUpByTime = true }.Topic("events", [[], []], lowOffsets: [5, 3]);
+        var specs = OffsetResolver.Resolve([SourceTopic.FromAbsoluteTime("events", NowMs - 1000)], cluster, Now);
+        Assert.Equal([new PartitionSpec("events", 0, 5, 5), new PartitionSpec("events", 1, 3, 3)], specs);
+    }
+
     /// <summary>An in-memory cluster with Kafka's ListOffsets semantics, and scripted faults.</summary>
     private sealed class FakeCluster : IOffsetSource
     {
@@ -239,8 +263,11 @@ public sealed class OffsetResolverTests
             return answer;
         }
 
+        /// <summary>Answers no offset for any time, as librdkafka's mock brokers do.</summary>
+        public bool CannotLookUpByTime { get; init; }
+
         public IReadOnlyDictionary<int, long?> OffsetsForTimestamp(string topic, IReadOnlyList<int> partitions, long timestampMs) =>
-            partitions.ToDictionary(p => p, p =>
+            CannotLookUpByTime ? partitions.ToDictionary(p => p, p => (long?)null) : partitions.ToDictionary(p => p, p =>
             {
                 var match = _topics[topic][p].Log.FirstOrDefault(m => m.TimestampMs >= timestampMs);
                 return match == default ? (long?)null : match.Offset;
