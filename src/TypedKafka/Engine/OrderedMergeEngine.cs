@@ -282,7 +282,7 @@ internal sealed class OrderedMergeEngine : IDisposable
         var watermark = ComputeWatermark();
         var (strict, held) = ReleaseBounds(watermark);
         var totals = default(ReleaseTotals);
-        var count = Merge(strict, held, ref totals, out var backlog);
+        var count = Merge(strict, TieFloor(strict), held, ref totals, out var backlog);
         var batch = MessageBatchBuilder.Build(_releasing.AsSpan(0, count), totals, _partitions, _options.EventTime);
         RemoveReleased();
         UpdateLive();
@@ -369,6 +369,34 @@ internal sealed class OrderedMergeEngine : IDisposable
         return (strict, held);
     }
 
+    /// <summary>
+    /// The lowest partition index that may still deliver a row stamped <paramref name="strict"/>:
+    /// a partition whose stream time (less the reorder window) is exactly that, among those the bound
+    /// is taken over. A row at <paramref name="strict"/> of a higher index must wait, since such a row
+    /// would go before it: ties break the same way whenever rows arrive, so a rerun over the same
+    /// range releases the same sequence. <see cref="int.MaxValue"/> when no partition may.
+    /// </summary>
+    private int TieFloor(long strict)
+    {
+        if (strict is long.MinValue or long.MaxValue)
+        {
+            return int.MaxValue;
+        }
+
+        var live = AllCaughtUp;
+        for (var i = 0; i < _partitions.Length; i++)
+        {
+            var partition = _partitions[i];
+            var counts = live ? !partition.Done : !partition.CaughtUp && partition.IdleSinceMs is null;
+            if (counts && partition.WatermarkMs == strict)
+            {
+                return i;
+            }
+        }
+
+        return int.MaxValue;
+    }
+
     /// <summary>Replayed rows go out at the recorded pace until the replay is over.</summary>
     private bool IsPaced => _options.PaceSpeed is not null && !IsLive && _nowMs != long.MinValue;
 
@@ -411,7 +439,7 @@ internal sealed class OrderedMergeEngine : IDisposable
     /// first head that may not go yet, so that order is never broken. <paramref name="backlog"/>:
     /// releasable messages were left for the next poll (the batch was full).
     /// </summary>
-    private int Merge(long strict, long held, ref ReleaseTotals totals, out bool backlog)
+    private int Merge(long strict, int tieFloor, long held, ref ReleaseTotals totals, out bool backlog)
     {
         _heap.Clear();
         var upper = Math.Max(strict, held);
@@ -437,7 +465,8 @@ internal sealed class OrderedMergeEngine : IDisposable
             var partition = _partitions[index];
             var buffer = partition.Buffer;
             ref readonly var message = ref buffer.PeekNext();
-            if (message.TimestampMs > strict && (message.TimestampMs > held || message.ArrivalMs > holdUntil))
+            var inOrder = message.TimestampMs < strict || (message.TimestampMs == strict && index <= tieFloor);
+            if (!inOrder && (message.TimestampMs > held || message.ArrivalMs > holdUntil))
             {
                 break;
             }
@@ -552,11 +581,13 @@ internal sealed class OrderedMergeEngine : IDisposable
             && HeldBytes <= _options.MaxHeldBytes * EngineOptions.ResumeFraction;
 
         var stalled = !backlog;
+        var tieFloor = TieFloor(watermark);
         if (!over && !under)
         {
-            foreach (var partition in _partitions)
+            for (var i = 0; i < _partitions.Length; i++)
             {
-                if (IsBlocker(partition, watermark) && !partition.IsPaused)
+                var partition = _partitions[i];
+                if (IsBlocker(partition, i, watermark, tieFloor) && !partition.IsPaused)
                 {
                     stalled = false;
                     break;
@@ -567,7 +598,7 @@ internal sealed class OrderedMergeEngine : IDisposable
         for (var i = 0; i < _partitions.Length; i++)
         {
             var partition = _partitions[i];
-            var blocker = IsBlocker(partition, watermark);
+            var blocker = IsBlocker(partition, i, watermark, tieFloor);
             var pause = partition.Done || (over ? backlog || !blocker
                 : !under && partition.IsPaused && !(stalled && blocker));
             if (pause != partition.IsPaused)
@@ -582,6 +613,11 @@ internal sealed class OrderedMergeEngine : IDisposable
         }
     }
 
-    private static bool IsBlocker(TrackedPartition partition, long watermark) =>
-        !partition.CaughtUp && partition.IdleSinceMs is null && (!partition.HasConsumed || partition.WatermarkMs <= watermark);
+    /// <summary>
+    /// A partition whose intake can let more out: one still replaying that has delivered nothing,
+    /// or that holds the watermark, or, among those tied on it, the one whose rows go first (the others' rows at the watermark wait for it).
+    /// </summary>
+    private static bool IsBlocker(TrackedPartition partition, int index, long watermark, int tieFloor) =>
+        !partition.CaughtUp && partition.IdleSinceMs is null
+        && (!partition.HasConsumed || partition.WatermarkMs < watermark || (partition.WatermarkMs == watermark && index <= tieFloor));
 }

@@ -79,6 +79,29 @@ public sealed class ReorderProperties
                 }
             }, iter: Iterations);
 
+    [Fact]
+    public void A_replay_releases_the_same_sequence_however_deliveries_and_polls_fall_ties_included() =>
+        Gen.Select(Gen.Long[0, 20], Gen.Long[-20, 3].Array[0, 25].Array[1, 5], Gen.Select(Gen.Int[1, 20], Gen.Int[2, 40], Gen.Int), Gen.Select(Gen.Int[1, 20], Gen.Int[2, 40], Gen.Int))
+            .Sample((windowMs, steps, first, second) =>
+            {
+                // Timestamps a few ms apart, so that partitions tie often; none further back than the window.
+                var partitions = steps.Select(partitionSteps =>
+                {
+                    long streamTime = 1_000, previous = 1_000;
+                    return partitionSteps.Select((step, offset) =>
+                    {
+                        previous = Math.Max(streamTime - windowMs, previous + step);
+                        streamTime = Math.Max(streamTime, previous);
+                        return new Message(offset, previous);
+                    }).ToList();
+                }).ToList();
+                var one = Drive(partitions, windowMs, first.Item1, first.Item2, first.Item3, out var engineOne);
+                var other = Drive(partitions, windowMs, second.Item1, second.Item2, second.Item3, out var engineOther);
+                engineOne.Dispose();
+                engineOther.Dispose();
+                Assert.Equal(one.Select(r => (r.Partition, r.Offset)), other.Select(r => (r.Partition, r.Offset)));
+            }, iter: Iterations);
+
     /// <summary>
     /// Replays the partitions to the end and checks what holds whatever the timestamps: every row
     /// is released once, and after every release the released offset of a partition covers only
