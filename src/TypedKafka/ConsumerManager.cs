@@ -103,6 +103,9 @@ public sealed class ConsumerManager : IDisposable
     /// <summary>Every partition has caught up and everything before that was released.</summary>
     public bool IsLive => _engine.IsLive;
 
+    /// <summary>This consumer's observations on the <c>TypedKafka</c> meter (docs/telemetry.md).</summary>
+    internal ConsumerTelemetry Telemetry => _telemetry;
+
     /// <summary>
     /// A bounded read (<see cref="ConsumerOptions.Until"/>) is over: every partition reached its end
     /// and everything before it was released. <see cref="Poll(int)"/> then returns empty batches at once.
