@@ -77,6 +77,8 @@ public sealed class TypedKafkaBuilder
         Services.AddOptions<TypedKafkaConsumerOptions>(name)
             .Configure(options => BindDefaults(_configuration, options))
             .Bind(section)
+            // The client's name in broker logs and quotas, and in the consumer's messaging.client.id ("<name>#consumer-<n>").
+            .PostConfigure(options => options.Kafka.TryAdd("client.id", name))
             .ValidateOnStart();
         Services.AddSingleton<IValidateOptions<TypedKafkaConsumerOptions>>(new ConsumerOptionsValidator(name, section.Path, (_configuration as IConfigurationSection)?.Path ?? "TypedKafka", windowed));
         Services.TryAddTransient<THandler>();

@@ -7,7 +7,8 @@ namespace TypedKafka.Windows;
 /// <summary>
 /// Parquet files of closed windows, through ParquetSharp's Arrow API, named and written
 /// atomically as <see cref="WindowFiles"/> describes (<c>2026-11-24T08-00-00Z.parquet</c>).
-/// The Arrow schema is stored in the file, so reading it back gives the same column types.
+/// The Arrow schema is stored in the file, so reading it back gives the same column types, and a
+/// window's file is byte for byte the same on every run over the same rows.
 /// </summary>
 public static class ParquetWindowFiles
 {
@@ -20,9 +21,10 @@ public static class ParquetWindowFiles
         return WindowFiles.WriteAtomically(directory, WindowFiles.FileName(window, ".parquet"), stream =>
         {
             using var writer = OpenWriter(stream, window.Schema);
-            foreach (var batch in window.Batches)
+            // Buffered: row groups are cut by row count (the writer's maximum), not at each batch.
+            foreach (var batch in window.Rebatched(WindowFiles.RowsPerBatch))
             {
-                writer.WriteRecordBatch(batch);
+                writer.WriteBufferedRecordBatch(batch);
             }
 
             writer.Close();
@@ -31,8 +33,9 @@ public static class ParquetWindowFiles
 
     /// <summary>
     /// A Parquet writer of <paramref name="schema"/> over <paramref name="stream"/> (left open), with the
-    /// settings every TypedKafka Parquet file has: Snappy, and the Arrow schema stored. Each
-    /// <see cref="FileWriter.WriteRecordBatch(RecordBatch, long)"/> adds row groups; <see cref="FileWriter.Close"/> writes the footer.
+    /// settings every TypedKafka Parquet file has: Snappy, and the Arrow schema stored. Write with
+    /// <c>WriteBufferedRecordBatch</c>, so that row groups are cut by row count, not at each batch;
+    /// <see cref="FileWriter.Close"/> writes the footer.
     /// Window files and the CLI's <c>replay --out FILE.parquet</c> both write through it.
     /// </summary>
     internal static FileWriter OpenWriter(Stream stream, Schema schema)

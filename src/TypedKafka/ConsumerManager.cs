@@ -3,6 +3,7 @@ using Apache.Arrow;
 using Confluent.Kafka;
 using TypedKafka.Engine;
 using TypedKafka.Kafka;
+using TypedKafka.Telemetry;
 
 namespace TypedKafka;
 
@@ -29,6 +30,7 @@ public sealed class ConsumerManager : IDisposable
     private readonly Microsoft.Extensions.Logging.ILogger? _logger;
     private readonly TimeSpan _requestTimeout;
     private readonly MessageTimestamp? _eventTime;
+    private readonly ConsumerTelemetry _telemetry;
     private Error? _fatalError;
     private DataLossException? _dataLoss;
 
@@ -68,6 +70,7 @@ public sealed class ConsumerManager : IDisposable
         {
             LiveHoldMs = options.LiveOrdering is LiveOrdering.Held held ? (long)held.MaxDelay.TotalMilliseconds : null,
             IdleTimeoutMs = options.IdleTimeout is { } idle ? (long)idle.TotalMilliseconds : null,
+            MaxOutOfOrdernessMs = (long)options.MaxOutOfOrderness.TotalMilliseconds,
             EventTime = options.Timestamp is not null,
             PaceSpeed = options.Pace is ReplayPace.AtRecordedPace paced ? paced.Speed : null,
         };
@@ -89,6 +92,7 @@ public sealed class ConsumerManager : IDisposable
 
             // Explicit offsets at assignment: a Seek right after Assign fails with "Erroneous state" in this client.
             _consumer.Assign(specs.Select(s => new TopicPartitionOffset(s.Topic, s.Partition, s.StartOffset)));
+            _telemetry = ConsumerTelemetry.Register(_consumer, _engine, config.TryGetValue("group.id", out var group) ? group : null);
         }
         catch
         {
@@ -99,6 +103,9 @@ public sealed class ConsumerManager : IDisposable
 
     /// <summary>Every partition has caught up and everything before that was released.</summary>
     public bool IsLive => _engine.IsLive;
+
+    /// <summary>This consumer's observations on the <c>TypedKafka</c> meter (docs/telemetry.md).</summary>
+    internal ConsumerTelemetry Telemetry => _telemetry;
 
     /// <summary>
     /// A bounded read (<see cref="ConsumerOptions.Until"/>) is over: every partition reached its end
@@ -150,6 +157,7 @@ public sealed class ConsumerManager : IDisposable
             ApplyBackpressure();
             if (batch.Length > 0 || _engine.IsComplete || Stopwatch.GetTimestamp() >= deadline || IsDisposed)
             {
+                _telemetry.Refresh();
                 return batch;
             }
 
@@ -219,6 +227,8 @@ public sealed class ConsumerManager : IDisposable
         {
             return;
         }
+
+        _telemetry.Dispose();
 
         // Wait for a thread inside the engine or the client to leave: freeing them under it would corrupt native memory.
         var spin = default(SpinWait);
@@ -420,6 +430,7 @@ public sealed class ConsumerManager : IDisposable
                 continue;
             }
 
+            _telemetry.Received(index, result.Offset.Value);
             var message = result.Message;
             var key = _staging[message.Key];
             var value = _staging[message.Value];

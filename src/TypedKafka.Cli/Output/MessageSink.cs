@@ -207,7 +207,8 @@ internal sealed class MessageSink : IDisposable
 
     private sealed class Parquet(ParquetSharp.Arrow.FileWriter writer) : FormatWriter
     {
-        public override void Write(RecordBatch batch) => writer.WriteRecordBatch(batch);
+        // Buffered, as window files are: row groups by row count, whatever the poll's batch sizes.
+        public override void Write(RecordBatch batch) => writer.WriteBufferedRecordBatch(batch);
 
         public override void Finish() => writer.Close();
 

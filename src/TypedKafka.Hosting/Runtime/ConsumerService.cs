@@ -28,6 +28,10 @@ internal sealed class ConsumerService(
     private Thread? _thread;
     private bool _complete;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TypedKafkaMetrics.ProcessTags? _processTags;
+
+    /// <summary>The process exit code a fatal consumer error leaves (Environment.ExitCode), unless the application set one.</summary>
+    public const int FailureExitCode = 1;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -62,6 +66,7 @@ internal sealed class ConsumerService(
         {
             var settings = ConsumerConfig.Settings(options);
             Log.Starting(logger, name, string.Join(", ", options.Topics), SecretRedactor.Describe(settings));
+            _processTags = new TypedKafkaMetrics.ProcessTags(name, settings, options.Topics);
             using var scope = scopes.CreateScope();
             var handler = scope.ServiceProvider.GetRequiredService(handlerType);
             using var session = open(options, handler);
@@ -191,10 +196,12 @@ internal sealed class ConsumerService(
         var maxAttempts = policy.Policy == HandlerErrorPolicy.Retry ? policy.MaxAttempts : 1;
         for (var attempt = 1; ; attempt++)
         {
+            var processing = TypedKafkaMetrics.StartProcessing(_processTags!, delivery);
             try
             {
                 // The poll thread is ours alone, so waiting here blocks nothing else.
                 delivery.HandleAsync(_abort.Token).AsTask().GetAwaiter().GetResult();
+                metrics.EndProcessing(_processTags!, processing);
                 if (logger.IsEnabled(LogLevel.Debug))
                 {
                     Log.Handled(logger, name, delivery.Describe());
@@ -204,6 +211,7 @@ internal sealed class ConsumerService(
             }
             catch (Exception e)
             {
+                metrics.EndProcessing(_processTags!, processing, e, _redactor.Scrub(e.Message));
                 metrics.HandlerError(status);
                 var description = delivery.Describe();
                 if (attempt >= maxAttempts)
@@ -243,6 +251,14 @@ internal sealed class ConsumerService(
     {
         status.FailureReason = _redactor.Scrub(reason);
         status.Phase = ConsumerPhase.Failed;
+
+        // The host stops and RunAsync returns normally, so without this the process would exit 0 and a
+        // supervisor (systemd, Kubernetes, a job scheduler) would take the failure for a clean stop.
+        if (Environment.ExitCode == 0)
+        {
+            Environment.ExitCode = FailureExitCode;
+        }
+
         lifetime.StopApplication();
     }
 }

@@ -33,6 +33,9 @@ internal interface IDelivery : IDisposable
     /// <summary>The window, for a windowed consumer; null for a batch.</summary>
     ClosedWindow? Window { get; }
 
+    /// <summary>The rows handed over, as Arrow batches (the typed batch's underlying one): for the producers' trace links.</summary>
+    IReadOnlyList<RecordBatch> Batches { get; }
+
     /// <summary>For logs and health: <c>batch trades[0]:120-219</c> or <c>window 2026-01-01T00:01:00Z/00:02:00Z (100 rows) trades[0]:...</c>.</summary>
     string Describe();
 
@@ -75,6 +78,8 @@ internal sealed class RawSession(TypedKafkaConsumerOptions options, IBatchHandle
         public long RowCount => rows.Length;
 
         public ClosedWindow? Window => null;
+
+        public IReadOnlyList<RecordBatch> Batches => [rows];
 
         public string Describe() => "batch " + OffsetRanges.Describe([rows]);
 
@@ -121,6 +126,8 @@ internal sealed class TypedSession<T>(TypedKafkaConsumerOptions options, IBatchH
 
         public ClosedWindow? Window => null;
 
+        public IReadOnlyList<RecordBatch> Batches => [batch.RecordBatch];
+
         public string Describe() => "batch " + OffsetRanges.Describe([batch.RecordBatch]);
 
         public ValueTask HandleAsync(CancellationToken cancellationToken) => handler.HandleAsync(batch, cancellationToken);
@@ -161,6 +168,7 @@ internal static class ConsumerConfig
         Logger = options.ClientLogger,
         LiveOrdering = options.LiveHold is { } hold ? LiveOrdering.Hold(hold) : LiveOrdering.OnArrival,
         IdleTimeout = options.IdleTimeout,
+        MaxOutOfOrderness = options.MaxOutOfOrderness,
         FailOnDataLoss = options.FailOnDataLoss,
         Pace = options.Speed is { } speed ? ReplayPace.Recorded(speed) : ReplayPace.Unpaced,
     };

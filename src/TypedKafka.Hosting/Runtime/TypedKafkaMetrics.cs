@@ -1,35 +1,42 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Globalization;
+using TypedKafka.Telemetry;
 
 namespace TypedKafka.Hosting.Runtime;
 
-/// <summary>The <c>TypedKafka</c> meter: every instrument is tagged <c>typedkafka.consumer</c> with the consumer's name.</summary>
+/// <summary>
+/// What the host adds to the core's telemetry: the handler's side. The consumers themselves publish
+/// consumption, lag, memory and progress on the core's <c>TypedKafka</c> meter (ConsumerInstruments);
+/// this meter, of the same name and made by the host's <see cref="IMeterFactory"/>, counts handled
+/// rows, windows and errors, times each handler call (<c>messaging.process.duration</c>), and the
+/// core's activity source gets a <c>process</c> activity per handler call.
+/// Every instrument here is tagged <c>typedkafka.consumer</c> with the consumer's name.
+/// </summary>
 internal sealed class TypedKafkaMetrics : IDisposable
 {
-    public const string MeterName = "TypedKafka";
     public const string ConsumerTag = "typedkafka.consumer";
+
+    // OpenTelemetry's advice for messaging.process.duration, in seconds.
+    private static readonly double[] ProcessBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
     private readonly Meter _meter;
     private readonly Counter<long> _released;
     private readonly Counter<long> _handlerErrors;
     private readonly Counter<long> _windows;
     private readonly Counter<long> _lateRows;
+    private readonly Histogram<double> _processDuration;
 
-    public TypedKafkaMetrics(ConsumerRegistry registry, IMeterFactory? meterFactory = null)
+    public TypedKafkaMetrics(IMeterFactory? meterFactory = null)
     {
-        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        _released = _meter.CreateCounter<long>("typedkafka.released", "{message}", "Messages released in timestamp order and handed to the handler.");
+        _meter = meterFactory?.Create(TypedKafkaTelemetry.MeterName) ?? new Meter(TypedKafkaTelemetry.MeterName);
+        _released = _meter.CreateCounter<long>("typedkafka.released", "{message}", "Messages released in timestamp order and handled.");
         _handlerErrors = _meter.CreateCounter<long>("typedkafka.handler.errors", "{error}", "Handler calls that threw.");
         _windows = _meter.CreateCounter<long>("typedkafka.windows", "{window}", "Windows handed to the handler.");
         _lateRows = _meter.CreateCounter<long>("typedkafka.windows.late_rows", "{message}", "Live rows put in a later window because theirs was already handed over.");
-        _meter.CreateObservableCounter("typedkafka.consumed", () => Observe(registry, s => s.Consumed), "{message}", "Messages consumed from Kafka.");
-        _meter.CreateObservableGauge("typedkafka.held.messages", () => Observe(registry, s => Volatile.Read(ref s.HeldMessages)), "{message}", "Messages held back for ordering.");
-        _meter.CreateObservableGauge("typedkafka.held.bytes", () => Observe(registry, s => Interlocked.Read(ref s.HeldBytes)), "By", "Key and value bytes held back for ordering.");
-        _meter.CreateObservableGauge("typedkafka.paused_partitions", () => Observe(registry, s => Volatile.Read(ref s.PausedPartitions)), "{partition}", "Partitions paused for backpressure.");
-        _meter.CreateObservableGauge("typedkafka.replay.progress", () => Observe(registry, s => Volatile.Read(ref s.ReplayProgress)), null, "Share of the replay ranges released, 0 to 1.");
-        _meter.CreateObservableCounter("typedkafka.out_of_order_releases", () => Observe(registry, s => Interlocked.Read(ref s.OutOfOrderReleases)), "{message}", "Rows released after a row with a later timestamp (a late row, an idle partition back, a live row past the hold).");
-        _meter.CreateObservableCounter("typedkafka.lost_messages", () => Observe(registry, s => Interlocked.Read(ref s.LostMessages)), "{message}", "Messages deleted from the log before they were read (FailOnDataLoss off).");
-        _meter.CreateObservableGauge("typedkafka.idle_partitions", () => Observe(registry, s => Volatile.Read(ref s.IdlePartitions)), "{partition}", "Partitions left out of the watermark by the idle timeout.");
-        _meter.CreateObservableGauge("typedkafka.live", () => Observe(registry, s => s.Phase == ConsumerPhase.Live ? 1 : 0), null, "1 once every partition is live, else 0.");
+        _processDuration = _meter.CreateHistogram(
+            "messaging.process.duration", "s", "Duration of a handler call with a batch or a window.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ProcessBuckets });
     }
 
     public void Released(ConsumerStatus status, long count)
@@ -50,9 +57,90 @@ internal sealed class TypedKafkaMetrics : IDisposable
 
     public void HandlerError(ConsumerStatus status) => _handlerErrors.Add(1, new KeyValuePair<string, object?>(ConsumerTag, status.Name));
 
+    /// <summary>
+    /// Starts timing a handler call and, when someone listens to the activity source, its
+    /// <c>process</c> activity, linked to the producers' trace contexts found in the rows' headers.
+    /// </summary>
+    public static Processing StartProcessing(ProcessTags tags, IDelivery delivery)
+    {
+        Activity? activity = null;
+        var source = ConsumerInstruments.ActivitySource;
+        if (source.HasListeners())
+        {
+            List<KeyValuePair<string, object?>> attributes = [.. tags.Attributes, new(MessagingAttributes.OperationType, MessagingAttributes.Process), new(MessagingAttributes.BatchMessageCount, delivery.RowCount)];
+            if (delivery.Window is { } window)
+            {
+                attributes.Add(new("typedkafka.window.start", window.Start.ToString("O", CultureInfo.InvariantCulture)));
+                attributes.Add(new("typedkafka.window.end", window.End.ToString("O", CultureInfo.InvariantCulture)));
+                attributes.Add(new("typedkafka.window.closed_by", window.ClosedBy.ToString()));
+            }
+
+            activity = source.StartActivity(tags.ActivityName, ActivityKind.Consumer, parentContext: default, attributes, ProducerLinks.Read(delivery.Batches));
+        }
+
+        return new Processing(activity, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>
+    /// Ends a handler call: records its duration and ends its activity, with <c>error.type</c> (the
+    /// exception's type) when it threw and <paramref name="description"/>, the failure scrubbed of secrets, as the activity's status.
+    /// </summary>
+    public void EndProcessing(ProcessTags tags, Processing processing, Exception? error = null, string? description = null)
+    {
+        var seconds = Stopwatch.GetElapsedTime(processing.StartedAt).TotalSeconds;
+        if (error is null)
+        {
+            _processDuration.Record(seconds, tags.Attributes);
+        }
+        else
+        {
+            var errorType = error.GetType().FullName ?? error.GetType().Name;
+            _processDuration.Record(seconds, [.. tags.Attributes, new(MessagingAttributes.ErrorType, errorType)]);
+            processing.Activity?.SetTag(MessagingAttributes.ErrorType, errorType);
+            processing.Activity?.SetStatus(ActivityStatusCode.Error, description);
+        }
+
+        processing.Activity?.Dispose();
+    }
+
     public void Dispose() => _meter.Dispose();
 
-    private static List<Measurement<TValue>> Observe<TValue>(ConsumerRegistry registry, Func<ConsumerStatus, TValue> read)
-        where TValue : struct =>
-        registry.All.Select(s => new Measurement<TValue>(read(s), new KeyValuePair<string, object?>(ConsumerTag, s.Name))).ToList();
+    /// <summary>A handler call under way.</summary>
+    internal readonly record struct Processing(Activity? Activity, long StartedAt);
+
+    /// <summary>
+    /// One consumer's attributes for its handler calls: <c>messaging.system</c>, <c>messaging.operation.name</c>
+    /// (<c>process</c>), the group when configured, the topic when it reads only one (a batch of several
+    /// topics has no single destination), and <c>typedkafka.consumer</c>.
+    /// </summary>
+    internal sealed class ProcessTags
+    {
+        public ProcessTags(string consumer, IReadOnlyDictionary<string, string> settings, IList<string> topics)
+        {
+            List<KeyValuePair<string, object?>> attributes =
+            [
+                new(MessagingAttributes.System, MessagingAttributes.Kafka),
+                new(MessagingAttributes.OperationName, MessagingAttributes.Process),
+            ];
+            if (settings.TryGetValue("group.id", out var group))
+            {
+                attributes.Add(new(MessagingAttributes.ConsumerGroup, group));
+            }
+
+            var names = topics.Select(t => SourceTopic.Parse(t).Name).Distinct(StringComparer.Ordinal).ToList();
+            if (names.Count == 1)
+            {
+                attributes.Add(new(MessagingAttributes.Destination, names[0]));
+            }
+
+            attributes.Add(new(ConsumerTag, consumer));
+            Attributes = [.. attributes];
+            ActivityName = names.Count == 1 ? $"{MessagingAttributes.Process} {names[0]}" : MessagingAttributes.Process;
+        }
+
+        public KeyValuePair<string, object?>[] Attributes { get; }
+
+        /// <summary><c>process TOPIC</c>, or <c>process</c> for a consumer of several topics, as the conventions name spans.</summary>
+        public string ActivityName { get; }
+    }
 }

@@ -98,6 +98,8 @@ internal sealed class WindowedSession : IConsumerSession
 
         public long RowCount => closed.RowCount;
 
+        public IReadOnlyList<RecordBatch> Batches => closed.Batches;
+
         public string Describe() => string.Create(
             CultureInfo.InvariantCulture,
             $"window [{Time(closed.Start)}, {Time(closed.End)}) of {closed.RowCount} rows, closed by {closed.ClosedBy}: {OffsetRanges.Describe(closed.Batches)}");

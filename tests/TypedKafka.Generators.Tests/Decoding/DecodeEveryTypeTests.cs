@@ -66,6 +66,39 @@ public class DecodeEveryTypeTests
     }
 
     [Fact]
+    public void A_window_file_of_every_member_type_is_the_same_bytes_whatever_batches_its_rows_came_in()
+    {
+        // The same three rows decoded as one batch, and as three; the window assembler owns each released batch.
+        Payload[] rows = [new(Full, Offset: 0), new(Minimal, Offset: 1), new(Full, Offset: 2)];
+        var together = Payloads.Decode<Everything>(BadPayloadPolicy.Skip, rows).RecordBatch;
+        var apart = rows.Select(r => Payloads.Decode<Everything>(BadPayloadPolicy.Skip, r).RecordBatch).ToList();
+        var directory = Path.Combine(Path.GetTempPath(), "typedkafka-every-type-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var first = File.ReadAllBytes(WriteWindow([together], Path.Combine(directory, "together")));
+            var second = File.ReadAllBytes(WriteWindow(apart, Path.Combine(directory, "apart")));
+            Assert.Equal(first, second);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        static string WriteWindow(IEnumerable<RecordBatch> released, string directory)
+        {
+            using var assembler = new TypedKafka.Windows.WindowAssembler(new TypedKafka.Windows.TumblingWindowOptions(TimeSpan.FromMinutes(1)));
+            foreach (var batch in released)
+            {
+                Assert.Empty(assembler.Add(batch, releaseWatermark: null, isLive: false));
+            }
+
+            using var window = Assert.Single(assembler.Complete());
+            Assert.Equal(3, window.RowCount);
+            return TypedKafka.Windows.WindowFiles.WriteArrow(window, directory);
+        }
+    }
+
+    [Fact]
     public void Values_at_the_limits_of_each_type_land_in_their_cells()
     {
         using var batch = Payloads.Decode<Everything>(Full);

@@ -14,7 +14,8 @@ public sealed record Scenario(
     long? MaxHeldBytes = null,
     long? LiveHoldMs = null,
     long? IdleTimeoutMs = null,
-    double? PaceSpeed = null)
+    double? PaceSpeed = null,
+    long? MaxOutOfOrdernessMs = null)
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
