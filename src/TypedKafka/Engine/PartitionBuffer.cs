@@ -33,14 +33,15 @@ internal sealed class PartitionBuffer(ChunkPool chunkPool) : IDisposable
     /// <summary>Bytes of pooled chunks in use, at least <see cref="Bytes"/>.</summary>
     public long ReservedBytes { get; private set; }
 
-    public void Append(long offset, long timestampMs, long brokerTimestampMs, long arrivalMs, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull)
+    public void Append(long offset, long timestampMs, long brokerTimestampMs, long arrivalMs, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull, ReadOnlySpan<byte> headers = default)
     {
-        var size = key.Length + value.Length;
+        var size = key.Length + value.Length + headers.Length;
         var chunk = ChunkWithRoomFor(size);
         var position = _writePosition;
         var destination = _chunks[chunk & (_chunks.Length - 1)].AsSpan(position, size);
         key.CopyTo(destination);
         value.CopyTo(destination[key.Length..]);
+        headers.CopyTo(destination[(key.Length + value.Length)..]);
         _writePosition = position + size;
 
         if (Count == _ring.Length)
@@ -57,6 +58,7 @@ internal sealed class PartitionBuffer(ChunkPool chunkPool) : IDisposable
         slot.Position = position;
         slot.KeyLength = keyIsNull ? -1 : key.Length;
         slot.ValueLength = valueIsNull ? -1 : value.Length;
+        slot.HeadersLength = headers.Length;
         Count++;
         Bytes += size;
     }
@@ -72,6 +74,13 @@ internal sealed class PartitionBuffer(ChunkPool chunkPool) : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<byte> Value(in HeldMessage message) =>
         message.ValueLength <= 0 ? default : _chunks[message.Chunk & (_chunks.Length - 1)].AsSpan(message.Position + Math.Max(message.KeyLength, 0), message.ValueLength);
+
+    /// <summary>The message's headers as <see cref="Kafka.HeaderBlock"/> encoded them; empty when it had none or none were kept.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ReadOnlySpan<byte> Headers(in HeldMessage message) =>
+        message.HeadersLength == 0
+            ? default
+            : _chunks[message.Chunk & (_chunks.Length - 1)].AsSpan(message.Position + Math.Max(message.KeyLength, 0) + Math.Max(message.ValueLength, 0), message.HeadersLength);
 
     /// <summary>Removes the <paramref name="count"/> oldest messages, holding <paramref name="bytes"/> key and value bytes, and returns chunks nothing points into any more.</summary>
     public void RemoveFront(int count, long bytes)
