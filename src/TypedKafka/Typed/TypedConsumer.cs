@@ -58,7 +58,7 @@ public class TypedConsumer<T, TKey> : IDisposable
         options = WithEventTime(options);
 
         // Checked before connecting: an unsupported key type or policy is a programming error.
-        _decoder = new TypedBatchDecoder<T, TKey>(options.BadPayloadPolicy, eventTimeColumn: options.Timestamp is not null);
+        _decoder = new TypedBatchDecoder<T, TKey>(options.BadPayloadPolicy, eventTimeColumn: options.Timestamp is not null, headersColumn: options.IncludeHeaders);
         _manager = new ConsumerManager(config, topics, options);
     }
 

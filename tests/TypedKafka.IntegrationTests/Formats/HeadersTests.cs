@@ -58,6 +58,39 @@ public sealed class HeadersTests : IDisposable
         Assert.Equal(Schemas.Message.FieldsList.Count, batch.ColumnCount);
     }
 
+    [Fact]
+    public void A_typed_consumer_keeps_the_headers_column_last()
+    {
+        var topic = _kafka.NewTopic("typed-headers", 1);
+        _kafka.Produce(topic, [
+            LocalMessage.FromStrings(0, 1000, "a", """{"symbol":"X","price":1.5,"quantity":2,"filledAt":"2026-01-01T00:00:00Z","venue":null}""") with
+            {
+                Headers = [new("source", Encoding.UTF8.GetBytes("desk-1"))],
+            },
+            LocalMessage.FromStrings(0, 2000, "b", "not json"),
+        ]);
+
+        using var consumer = new TypedConsumer<Fill>(_kafka.Config(), [SourceTopic.FromEarliest(topic)], new ConsumerOptions { Until = ReplayEnd.EndOffsets, IncludeHeaders = true });
+        var batches = new List<TypedBatch<Fill>>();
+        while (!consumer.IsComplete)
+        {
+            batches.Add(consumer.Poll(200));
+        }
+
+        try
+        {
+            var batch = Assert.Single(batches, b => b.RecordBatch.Length > 0);
+            Assert.Equal(["_error", "_raw_value", "headers"], batch.RecordBatch.Schema.FieldsList.TakeLast(3).Select(f => f.Name));
+            Assert.Equal([[("source", "desk-1")], []], HeaderRows(batch.RecordBatch));
+            Assert.Equal(1.5, Assert.Single(batch.Rows).Price);
+            Assert.Single(batch.Errors);
+        }
+        finally
+        {
+            batches.ForEach(b => b.Dispose());
+        }
+    }
+
     private static IEnumerable<List<(string, string?)>> HeaderRows(RecordBatch batch)
     {
         var headers = (ListArray)batch.Column("headers");
