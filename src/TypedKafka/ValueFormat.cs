@@ -54,6 +54,24 @@ public abstract class ValueFormat
     public static ValueFormat Avro(ISchemaRegistryClient registry, string? subject = null, int? schemaId = null) =>
         new AvroFormat(registry, subject, schemaId);
 
+    /// <summary>
+    /// Protobuf values, framed as Confluent's serializer does (magic byte, schema id, message
+    /// indexes, message), read with the reader schema's message (a .proto file in the registry,
+    /// parsed by protobuf-net.Reflection into Google.Protobuf descriptors): scalars as their Arrow
+    /// types (int32, int64, uint32, uint64, float, double, bool, utf8, binary), enums as utf8 names,
+    /// messages as structs, repeated fields as lists, maps as maps. Fields are matched by number, as
+    /// protobuf evolves: fields the reader lacks are skipped, absent ones take proto3 defaults (null
+    /// for messages and <c>optional</c> fields). A value written for another message, an unknown
+    /// schema id or malformed bytes make a bad row under <see cref="ConsumerOptions.BadPayloadPolicy"/>.
+    /// Imports (schema references) are not supported.
+    /// </summary>
+    /// <param name="registry">The Schema Registry client.</param>
+    /// <param name="subject">The subject whose latest version is the reader schema; default <c>&lt;topic&gt;-value</c> (one topic only).</param>
+    /// <param name="schemaId">The reader schema's id, in place of a subject.</param>
+    /// <param name="messageName">The message to read, by name or full name; default the file's first message (Confluent's default).</param>
+    public static ValueFormat Protobuf(ISchemaRegistryClient registry, string? subject = null, int? schemaId = null, string? messageName = null) =>
+        new ProtobufFormat(registry, subject, schemaId, messageName);
+
     /// <summary>The decoder for a consumer of <paramref name="topics"/>; asks the registry for the reader schema.</summary>
     internal abstract PayloadDecoder CreateDecoder(IReadOnlyList<string> topics);
 
@@ -85,5 +103,13 @@ public abstract class ValueFormat
         internal override PayloadDecoder CreateDecoder(IReadOnlyList<string> topics) => new AvroPayloadDecoder(Registry, Source(topics));
 
         public override string ToString() => "Avro";
+    }
+
+    private sealed class ProtobufFormat(ISchemaRegistryClient registry, string? subject, int? schemaId, string? messageName) : ValueFormat(registry, subject, schemaId)
+    {
+        internal override PayloadDecoder CreateDecoder(IReadOnlyList<string> topics) =>
+            new Formats.Protobuf.ProtobufPayloadDecoder(Registry, Source(topics), messageName);
+
+        public override string ToString() => "Protobuf";
     }
 }
