@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
+using Confluent.SchemaRegistry;
 using Spectre.Console;
 using TypedKafka.Cli.Output;
 using TypedKafka.Windows;
@@ -36,7 +37,19 @@ internal static class ReplayCommand
             CustomParser = ParseSpeed,
         };
         var batchSize = new Option<int>("--batch-size") { Description = "Messages per batch at most.", DefaultValueFactory = _ => 10_000 };
-        var output = new Option<FileInfo?>("--out") { Description = "Write the ordered messages to this Arrow IPC file (FILE.arrow)." };
+        var output = new Option<FileInfo?>("--out") { Description = "Write the ordered messages to this file: Parquet when it ends in .parquet, else Arrow IPC (FILE.arrow)." };
+        var valueFormat = new Option<string>("--value-format")
+        {
+            Description = "How values are decoded: raw (bytes in a value column), or avro / protobuf (Confluent's wire format, one column per field of the schema in --schema-registry).",
+            DefaultValueFactory = _ => "raw",
+        };
+        valueFormat.AcceptOnlyFromAmong("raw", "avro", "protobuf");
+        var schemaRegistry = new Option<string?>("--schema-registry")
+        {
+            Description = $"The Schema Registry URL for --value-format avro or protobuf. Default: ${SharedOptions.SchemaRegistryVariable}.",
+            DefaultValueFactory = _ => environment(SharedOptions.SchemaRegistryVariable),
+        };
+        var subject = new Option<string?>("--subject") { Description = "With --value-format: the subject whose latest schema is read. Default: TOPIC-value (one topic)." };
         var follow = new Option<bool>("--follow") { Description = "Keep reading live messages after the replay until stopped (Ctrl+C); not with --until." };
         var settings = SharedOptions.Config();
         var window = new Option<TimeSpan?>("--window")
@@ -50,7 +63,7 @@ internal static class ReplayCommand
 
         var command = new Command("replay", "Replay topics in timestamp order across all partitions, showing progress; exits once every partition is live, or at --until.")
         {
-            bootstrap, topics, cutoff, until, maxMessages, speed, batchSize, output, follow, settings, window, outDir, format,
+            bootstrap, topics, cutoff, until, maxMessages, speed, batchSize, output, follow, settings, window, outDir, format, valueFormat, schemaRegistry, subject,
         };
         command.Validators.Add(result =>
         {
@@ -58,6 +71,11 @@ internal static class ReplayCommand
             if (result.GetResult(until) is not null && result.GetValue(follow))
             {
                 result.AddError("--until and --follow do not go together: --until ends the read, --follow reads on without end.");
+            }
+
+            if (result.GetValue(valueFormat) is "avro" or "protobuf" && string.IsNullOrWhiteSpace(result.GetValue(schemaRegistry)))
+            {
+                result.AddError($"--value-format {result.GetValue(valueFormat)} needs --schema-registry URL (or ${SharedOptions.SchemaRegistryVariable}).");
             }
 
             if (result.GetValue(window) is not null != result.GetValue(outDir) is not null)
@@ -80,12 +98,16 @@ internal static class ReplayCommand
                 parse.GetValue(format) ?? "parquet",
                 parse.GetValue(until),
                 parse.GetValue(maxMessages),
-                parse.GetValue(speed));
+                parse.GetValue(speed),
+                parse.GetValue(valueFormat) ?? "raw",
+                parse.GetValue(schemaRegistry),
+                parse.GetValue(subject));
             try
             {
                 return await new ReplayRun(options, console, stdout).RunAsync(cancellation);
             }
-            catch (Exception e) when (e is ArgumentException or FormatException or KafkaException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is ArgumentException or FormatException or KafkaException or IOException or UnauthorizedAccessException
+                                       or BadPayloadException or NotSupportedException or InvalidOperationException)
             {
                 await stderr.WriteLineAsync($"typedkafka replay: {e.Message}");
                 return 1;
@@ -142,7 +164,10 @@ internal sealed record ReplayOptions(
     string WindowFormat = "parquet",
     ReplayEnd? Until = null,
     long? MaxMessages = null,
-    double? Speed = null)
+    double? Speed = null,
+    string ValueFormat = "raw",
+    string? SchemaRegistryUrl = null,
+    string? Subject = null)
 {
     public Dictionary<string, string> ConsumerConfig() => SharedOptions.ClientConfig(BootstrapServers, Settings);
 }
@@ -172,8 +197,21 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
             Until = options.Until,
             Pace = options.Speed is { } speed ? ReplayPace.Recorded(speed) : ReplayPace.Unpaced,
         };
+        using var registry = options.ValueFormat == "raw" ? null : new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = options.SchemaRegistryUrl });
+        if (registry is not null)
+        {
+            consumerOptions = consumerOptions with
+            {
+                ValueFormat = options.ValueFormat == "avro"
+                    ? TypedKafka.ValueFormat.Avro(registry, options.Subject)
+                    : TypedKafka.ValueFormat.Protobuf(registry, options.Subject),
+            };
+        }
+
         using var manager = new ConsumerManager(options.ConsumerConfig(), options.Topics, consumerOptions);
-        using var sink = options.OutputPath is null ? null : new ArrowFileSink(options.OutputPath, Schemas.Message);
+        using IBatchSink? sink = options.OutputPath is null ? null
+            : options.OutputPath.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? new ParquetFileSink(options.OutputPath, manager.Schema)
+            : new ArrowFileSink(options.OutputPath, manager.Schema);
         using var windows = options.Window is { } length ? new WindowAssembler(new TumblingWindowOptions(length)) : null;
         if (windows is not null)
         {
@@ -217,7 +255,7 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
         return _finished || options.Follow ? 0 : ReplayCommand.Interrupted;
     }
 
-    private void Loop(ConsumerManager manager, ArrowFileSink? sink, Action showProgress, CancellationToken cancellation)
+    private void Loop(ConsumerManager manager, IBatchSink? sink, Action showProgress, CancellationToken cancellation)
     {
         while (!cancellation.IsCancellationRequested)
         {

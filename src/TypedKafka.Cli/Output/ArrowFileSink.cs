@@ -7,7 +7,7 @@ namespace TypedKafka.Cli.Output;
 /// Writes batches to an Arrow IPC file. The file is written under a temporary name and renamed
 /// when complete, so a reader never opens a file without its footer.
 /// </summary>
-internal sealed class ArrowFileSink : IDisposable
+internal sealed class ArrowFileSink : IBatchSink
 {
     private readonly string _path;
     private readonly string _partialPath;
