@@ -32,7 +32,7 @@ public sealed class ConsumerManager : IDisposable
     private readonly bool _includeHeaders;
     private readonly Formats.FormatBatchDecoder? _values;
     private byte[] _headerScratch = [];
-    private BadPayloadException? _badPayload;
+    private Exception? _valueFailure;
     private Error? _fatalError;
     private DataLossException? _dataLoss;
 
@@ -147,10 +147,12 @@ public sealed class ConsumerManager : IDisposable
 
         using var entered = Enter();
         ThrowIfFailed();
-        if (_badPayload is { } bad)
+        if (_valueFailure is { } failure)
         {
             // Going on would drop the failed batch's other rows without a trace.
-            throw new BadPayloadException(bad.Message, bad);
+            throw failure is BadPayloadException bad
+                ? new BadPayloadException(bad.Message, bad)
+                : new InvalidOperationException($"The consumer stopped when values could not be decoded: {failure.Message}", failure);
         }
 
         var deadline = timeoutMs == Timeout.Infinite ? long.MaxValue : Stopwatch.GetTimestamp() + (timeoutMs * Stopwatch.Frequency / 1000);
@@ -296,16 +298,20 @@ public sealed class ConsumerManager : IDisposable
             ? new Apache.Arrow.Schema([.. (_eventTime is null ? Schemas.Message : Schemas.MessageWithEventTime).FieldsList, Schemas.HeadersField], null)
             : _eventTime is null ? Schemas.Message : Schemas.MessageWithEventTime;
 
-    /// <summary>Replaces the value column by the reader schema's fields; under BadPayloadPolicy.Fail a bad value stops the consumer.</summary>
+    /// <summary>
+    /// Replaces the value column by the reader schema's fields. A bad value under BadPayloadPolicy.Fail,
+    /// or a registry that cannot be asked for a schema, stops the consumer: the batch's rows were
+    /// released and cannot be decoded, and later polls would go on past them.
+    /// </summary>
     private RecordBatch DecodeValues(RecordBatch batch)
     {
         try
         {
             return _values!.Decode(batch);
         }
-        catch (BadPayloadException e)
+        catch (Exception e) when (e is BadPayloadException or InvalidOperationException)
         {
-            _badPayload = e;
+            _valueFailure = e;
             throw;
         }
     }

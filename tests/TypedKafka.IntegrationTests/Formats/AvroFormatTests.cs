@@ -244,6 +244,30 @@ public sealed class AvroFormatTests : IDisposable
         Assert.Contains("'site' is not in the writer schema and has no default", error, StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public void A_registry_that_cannot_be_reached_stops_the_consumer_rather_than_skipping_rows()
+    {
+        Skip.If(_harness.LocalRegistry is null, "Needs the in-process registry, to stop it.");
+        var topic = _harness.Kafka.NewTopic("avro-registry-down", 1);
+        var v1 = (RecordSchema)Avro.Schema.Parse("""{"type":"record","name":"Reading","fields":[{"name":"sensor","type":"string"}]}""");
+        var v2 = (RecordSchema)Avro.Schema.Parse("""{"type":"record","name":"Reading","fields":[{"name":"sensor","type":"string"},{"name":"unit","type":"string"}]}""");
+        var v1Id = RegisterAvro(topic + "-value", v1);
+        var record = new GenericRecord(v2);
+        record.Add("sensor", "s1");
+        record.Add("unit", "C");
+        _harness.ProduceAvro(topic, [record]);
+
+        // A client of its own: the producer's has the new schema in its cache already.
+        using var client = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = _harness.RegistryUrl });
+        using var manager = _harness.Consumer(topic, ValueFormat.Avro(client, schemaId: v1Id));
+        _harness.LocalRegistry!.Dispose();
+
+        var error = Assert.Throws<InvalidOperationException>(() => FormatHarness.ReadAll(manager));
+        Assert.Contains($"schema id {v1Id + 1}", error.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => manager.Poll(0));
+        Assert.Equal(0, manager.BadPayloadCount);
+    }
+
     [Fact]
     public void A_missing_subject_fails_construction_naming_it()
     {

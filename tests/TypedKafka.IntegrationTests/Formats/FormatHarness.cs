@@ -37,6 +37,9 @@ public sealed class FormatHarness : IDisposable
 
     public KafkaTarget Kafka { get; }
 
+    /// <summary>The in-process registry, or null when <c>TYPEDKAFKA_SCHEMA_REGISTRY</c> names a real one.</summary>
+    public LocalSchemaRegistry? LocalRegistry => _localRegistry;
+
     public string RegistryUrl { get; }
 
     public ISchemaRegistryClient Registry { get; }
