@@ -10,7 +10,8 @@ internal static class Data
     public const int ValueBytes = 100;
     private const long BaseTimestampMs = 1_767_225_600_000;
 
-    public static long Produce(string bootstrap, string topic, int messages, bool createTopic)
+    /// <param name="headers">Headers per message (keys h0, h1, ..., 16-byte values), for the IncludeHeaders reader.</param>
+    public static long Produce(string bootstrap, string topic, int messages, bool createTopic, int headers = 0)
     {
         if (createTopic)
         {
@@ -23,12 +24,22 @@ internal static class Data
         using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
         var value = new byte[ValueBytes];
         new Random(7).NextBytes(value);
+        Headers? messageHeaders = null;
+        if (headers > 0)
+        {
+            messageHeaders = [];
+            for (var h = 0; h < headers; h++)
+            {
+                messageHeaders.Add($"h{h}", value[..16]);
+            }
+        }
+
         for (var i = 0; i < messages; i++)
         {
             var partition = i % Partitions;
             var sequence = i / Partitions;
             var timestamp = BaseTimestampMs + (sequence * 10L) + (partition * 3) + (partition % 3 * 250);
-            var message = new Message<byte[], byte[]> { Key = BitConverter.GetBytes((long)i), Value = value, Timestamp = new Timestamp(timestamp, TimestampType.CreateTime) };
+            var message = new Message<byte[], byte[]> { Key = BitConverter.GetBytes((long)i), Value = value, Timestamp = new Timestamp(timestamp, TimestampType.CreateTime), Headers = messageHeaders };
             while (true)
             {
                 try

@@ -15,17 +15,18 @@ var roundsOption = new Option<int>("--rounds") { Description = "Measured runs of
 var topicOption = new Option<string?>("--topic") { Description = "With --bootstrap-servers: an existing empty topic of 8 partitions to write to, instead of creating one." };
 var onlyOption = new Option<string?>("--only") { Description = "Run only this reader (plain or ordered), e.g. under a profiler." };
 var bootstrapOption = new Option<string?>("--bootstrap-servers") { Description = "Use this cluster instead of starting `typedkafka local` (e.g. a real one)." };
-var root = new RootCommand("End-to-end CPU per message: plain Confluent.Kafka loop vs ConsumerManager.") { messagesOption, roundsOption, bootstrapOption, topicOption, onlyOption };
-root.SetAction(parse => Run(parse.GetValue(messagesOption), parse.GetValue(roundsOption), parse.GetValue(bootstrapOption), parse.GetValue(topicOption), parse.GetValue(onlyOption)));
+var headersOption = new Option<int>("--headers") { Description = "Headers per message; with 1 or more, a third reader, ConsumerManager with IncludeHeaders, is measured too.", DefaultValueFactory = _ => 0 };
+var root = new RootCommand("End-to-end CPU per message: plain Confluent.Kafka loop vs ConsumerManager.") { messagesOption, roundsOption, bootstrapOption, topicOption, onlyOption, headersOption };
+root.SetAction(parse => Run(parse.GetValue(messagesOption), parse.GetValue(roundsOption), parse.GetValue(bootstrapOption), parse.GetValue(topicOption), parse.GetValue(onlyOption), parse.GetValue(headersOption)));
 return root.Parse(args).Invoke();
 
-static int Run(int messages, int rounds, string? bootstrapServers, string? existingTopic, string? only)
+static int Run(int messages, int rounds, string? bootstrapServers, string? existingTopic, string? only, int headers)
 {
     using var cluster = bootstrapServers is null ? ClusterProcess.Start(brokers: 1, "bench", partitions: Data.Partitions) : null;
     var bootstrap = bootstrapServers ?? cluster!.BootstrapServers;
     var topic = cluster is null ? existingTopic ?? $"bench-{Guid.NewGuid():N}" : "bench";
     Console.WriteLine($"cluster: {bootstrap} ({(cluster is null ? "given" : "typedkafka local, pid " + cluster.ProcessId)})");
-    var produced = Data.Produce(bootstrap, topic, messages, createTopic: cluster is null && existingTopic is null);
+    var produced = Data.Produce(bootstrap, topic, messages, createTopic: cluster is null && existingTopic is null, headers);
     Console.WriteLine($"produced {produced:N0} messages ({Data.ValueBytes}-byte values) to {topic}[0..{Data.Partitions - 1}]");
 
     var runPlain = only is null or "plain";
@@ -37,9 +38,10 @@ static int Run(int messages, int rounds, string? bootstrapServers, string? exist
     {
         var plainRun = runPlain ? Measure("plain Consume() loop, byte[]", () => Readers.PlainLoop(bootstrap, topic, produced)) : null;
         var orderedRun = runOrdered ? Measure("ConsumerManager, ordered Arrow", () => Readers.Ordered(bootstrap, topic, produced)) : null;
+        var headersRun = runOrdered && headers > 0 ? Measure("ConsumerManager + IncludeHeaders", () => Readers.Ordered(bootstrap, topic, produced, includeHeaders: true)) : null;
         if (round >= 0)
         {
-            results.AddRange(new[] { plainRun, orderedRun }.OfType<Measurement>());
+            results.AddRange(new[] { plainRun, orderedRun, headersRun }.OfType<Measurement>());
         }
     }
 
@@ -61,12 +63,18 @@ static int Run(int messages, int rounds, string? bootstrapServers, string? exist
     }
 
     var plainRuns = results.Where(r => r.Reader.StartsWith("plain", StringComparison.Ordinal)).ToList();
-    var orderedRuns = results.Where(r => r.Reader.StartsWith("ConsumerManager", StringComparison.Ordinal)).ToList();
+    var orderedRuns = results.Where(r => r.Reader.StartsWith("ConsumerManager, ordered", StringComparison.Ordinal)).ToList();
+    var headerRuns = results.Where(r => r.Reader.EndsWith("IncludeHeaders", StringComparison.Ordinal)).ToList();
     foreach (var (label, figure) in new (string, Func<Measurement, double>)[] { ("CPU per message", r => r.CpuPerMessage), ("user CPU per message", r => r.UserPerMessage) })
     {
         var plain = Median(plainRuns, figure);
         var ordered = Median(orderedRuns, figure);
         Console.WriteLine(Invariant($"median {label}: plain {plain:0.00} µs, ordered {ordered:0.00} µs; ratio ordered/plain = {ordered / plain:0.00}"));
+        if (headerRuns.Count > 0)
+        {
+            var withHeaders = Median(headerRuns, figure);
+            Console.WriteLine(Invariant($"median {label} with {headers} headers per message: IncludeHeaders {withHeaders:0.00} µs; ratio IncludeHeaders/ordered = {withHeaders / ordered:0.00}"));
+        }
     }
 
     return 0;

@@ -45,12 +45,13 @@ internal static class Readers
     }
 
     /// <summary>The same data through ConsumerManager, in timestamp order, as Arrow batches.</summary>
-    public static long Ordered(string bootstrap, string topic, long expected)
+    /// <param name="includeHeaders">Add the headers column (ConsumerOptions.IncludeHeaders): the client then marshals each message's headers too.</param>
+    public static long Ordered(string bootstrap, string topic, long expected, bool includeHeaders = false)
     {
         using var manager = new ConsumerManager(
             new Dictionary<string, string> { ["bootstrap.servers"] = bootstrap },
             [SourceTopic.FromEarliest(topic)],
-            batchSize: 10_000);
+            new ConsumerOptions { BatchSize = 10_000, IncludeHeaders = includeHeaders });
         long count = 0, bytes = 0;
         var deadline = DateTime.UtcNow + Patience;
         while (!manager.IsLive && DateTime.UtcNow < deadline)

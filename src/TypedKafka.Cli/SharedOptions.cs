@@ -12,6 +12,9 @@ internal static class SharedOptions
 {
     public const string BootstrapVariable = "TYPEDKAFKA_BOOTSTRAP";
 
+    /// <summary>The Schema Registry URL that --schema-registry defaults to.</summary>
+    public const string SchemaRegistryVariable = "TYPEDKAFKA_SCHEMA_REGISTRY";
+
     /// <summary>
     /// <c>--bootstrap-servers</c> / <c>-b</c>. When absent, <paramref name="environment"/>'s
     /// <c>TYPEDKAFKA_BOOTSTRAP</c>; when both are absent, a usage error unless <paramref name="configFile"/>

@@ -12,6 +12,9 @@ namespace TypedKafka.Testing;
 /// <param name="Value">The value bytes, or null for a tombstone.</param>
 public sealed record LocalMessage(int Partition, long TimestampMs, byte[]? Key, byte[]? Value)
 {
+    /// <summary>The message's headers, in order; keys may repeat and values may be null. Null or empty: none.</summary>
+    public IReadOnlyList<KeyValuePair<string, byte[]?>>? Headers { get; init; }
+
     /// <summary>A message whose key and value are the UTF-8 encodings of the given strings (null stays null).</summary>
     public static LocalMessage FromStrings(int partition, long timestampMs, string? key, string? value) =>
         new(partition, timestampMs, Utf8(key), Utf8(value));

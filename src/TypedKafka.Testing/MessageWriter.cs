@@ -69,6 +69,7 @@ internal static class MessageWriter
                 Key = message.Key,
                 Value = message.Value,
                 Timestamp = new Timestamp(message.TimestampMs, TimestampType.CreateTime),
+                Headers = ToHeaders(message.Headers),
             };
             void OnDelivered(DeliveryReport<byte[]?, byte[]?> report)
             {
@@ -93,6 +94,22 @@ internal static class MessageWriter
 
         ThrowOnFailedDelivery(topic, messages, errors);
         return offsets;
+    }
+
+    private static Headers? ToHeaders(IReadOnlyList<KeyValuePair<string, byte[]?>>? headers)
+    {
+        if (headers is null)
+        {
+            return null;
+        }
+
+        var result = new Headers();
+        foreach (var (key, value) in headers)
+        {
+            result.Add(key, value);
+        }
+
+        return result;
     }
 
     private static void ProduceWhenQueued(

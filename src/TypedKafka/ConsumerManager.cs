@@ -31,6 +31,10 @@ public sealed class ConsumerManager : IDisposable
     private readonly TimeSpan _requestTimeout;
     private readonly MessageTimestamp? _eventTime;
     private readonly ConsumerTelemetry _telemetry;
+    private readonly bool _includeHeaders;
+    private readonly Formats.FormatBatchDecoder? _values;
+    private byte[] _headerScratch = [];
+    private Exception? _valueFailure;
     private Error? _fatalError;
     private DataLossException? _dataLoss;
 
@@ -73,9 +77,16 @@ public sealed class ConsumerManager : IDisposable
             MaxOutOfOrdernessMs = (long)options.MaxOutOfOrderness.TotalMilliseconds,
             EventTime = options.Timestamp is not null,
             PaceSpeed = options.Pace is ReplayPace.AtRecordedPace paced ? paced.Speed : null,
+            Headers = options.IncludeHeaders,
         };
         _eventTime = options.Timestamp;
-        var settings = ConsumerSettings.Build(config, topicList.Count, out var requestTimeout, withHeaders: options.Timestamp is not null);
+        _includeHeaders = options.IncludeHeaders;
+
+        // The reader schema is asked of the registry before connecting: a wrong subject fails here, naming it.
+        _values = options.ValueFormat is { } format
+            ? new Formats.FormatBatchDecoder(format.CreateDecoder([.. topicList.Select(t => t.Name)]), options.BadPayloadPolicy, options.Timestamp is not null, options.IncludeHeaders)
+            : null;
+        var settings = ConsumerSettings.Build(config, topicList.Count, out var requestTimeout, withHeaders: options.Timestamp is not null || options.IncludeHeaders);
         _batchSize = options.BatchSize;
         _failOnDataLoss = options.FailOnDataLoss;
         _logger = options.Logger;
@@ -143,6 +154,14 @@ public sealed class ConsumerManager : IDisposable
 
         using var entered = Enter();
         ThrowIfFailed();
+        if (_valueFailure is { } failure)
+        {
+            // Going on would drop the failed batch's other rows without a trace.
+            throw failure is BadPayloadException bad
+                ? new BadPayloadException(bad.Message, bad)
+                : new InvalidOperationException($"The consumer stopped when values could not be decoded: {failure.Message}", failure);
+        }
+
         var deadline = timeoutMs == Timeout.Infinite ? long.MaxValue : Stopwatch.GetTimestamp() + (timeoutMs * Stopwatch.Frequency / 1000);
         while (true)
         {
@@ -158,12 +177,22 @@ public sealed class ConsumerManager : IDisposable
             if (batch.Length > 0 || _engine.IsComplete || Stopwatch.GetTimestamp() >= deadline || IsDisposed)
             {
                 _telemetry.Refresh();
-                return batch;
+                return _values is null ? batch : DecodeValues(batch);
             }
 
             batch.Dispose();
         }
     }
+
+    /// <summary>
+    /// The schema of every batch: <see cref="Schemas.Message"/> (with <c>event_time</c> and <c>headers</c>
+    /// where set), or with <see cref="ConsumerOptions.ValueFormat"/> the metadata columns, the reader
+    /// schema's fields and, under <see cref="BadPayloadPolicy.Skip"/>, <c>_error</c> and <c>_raw_value</c>.
+    /// </summary>
+    public Apache.Arrow.Schema Schema => _values?.Schema ?? ReleasedSchema;
+
+    /// <summary>Values that <see cref="ConsumerOptions.ValueFormat"/> could not decode since the consumer started.</summary>
+    public long BadPayloadCount => _values?.BadPayloadCount ?? 0;
 
     /// <inheritdoc cref="Poll(int)"/>
     /// <param name="timeout">How long to wait, zero or more; <see cref="Timeout.InfiniteTimeSpan"/> waits until something can be released.</param>
@@ -273,6 +302,29 @@ public sealed class ConsumerManager : IDisposable
     }
 
     private bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    private Apache.Arrow.Schema ReleasedSchema =>
+        _includeHeaders
+            ? new Apache.Arrow.Schema([.. (_eventTime is null ? Schemas.Message : Schemas.MessageWithEventTime).FieldsList, Schemas.HeadersField], null)
+            : _eventTime is null ? Schemas.Message : Schemas.MessageWithEventTime;
+
+    /// <summary>
+    /// Replaces the value column by the reader schema's fields. A bad value under BadPayloadPolicy.Fail,
+    /// or a registry that cannot be asked for a schema, stops the consumer: the batch's rows were
+    /// released and cannot be decoded, and later polls would go on past them.
+    /// </summary>
+    private RecordBatch DecodeValues(RecordBatch batch)
+    {
+        try
+        {
+            return _values!.Decode(batch);
+        }
+        catch (Exception e) when (e is BadPayloadException or InvalidOperationException)
+        {
+            _valueFailure = e;
+            throw;
+        }
+    }
 
     private long NowMs() => _clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -434,17 +486,18 @@ public sealed class ConsumerManager : IDisposable
             var message = result.Message;
             var key = _staging[message.Key];
             var value = _staging[message.Value];
+            var headers = _includeHeaders ? HeaderBlock.Encode(message.Headers, ref _headerScratch) : default;
             if (_eventTime is not null)
             {
-                DeliverWithEventTime(index, result, key, value);
+                DeliverWithEventTime(index, result, key, value, headers);
             }
             else if (message.Timestamp.Type == TimestampType.NotAvailable)
             {
-                _engine.DeliverWithoutTimestamp(index, result.Offset.Value, key, message.Key.IsNull, value, message.Value.IsNull);
+                _engine.DeliverWithoutTimestamp(index, result.Offset.Value, key, message.Key.IsNull, value, message.Value.IsNull, headers);
             }
             else
             {
-                _engine.Deliver(index, result.Offset.Value, message.Timestamp.UnixTimestampMs, key, message.Key.IsNull, value, message.Value.IsNull);
+                _engine.Deliver(index, result.Offset.Value, message.Timestamp.UnixTimestampMs, key, message.Key.IsNull, value, message.Value.IsNull, headers: headers);
             }
 
             intake++;
@@ -452,7 +505,7 @@ public sealed class ConsumerManager : IDisposable
     }
 
     /// <summary>Orders the message by the event time <see cref="ConsumerOptions.Timestamp"/> reads, or by the broker's timestamp where it reads none.</summary>
-    private void DeliverWithEventTime(int index, ConsumeResult<StagedBytes, StagedBytes> result, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    private void DeliverWithEventTime(int index, ConsumeResult<StagedBytes, StagedBytes> result, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> headers)
     {
         var message = result.Message;
         long? eventTime;
@@ -468,12 +521,12 @@ public sealed class ConsumerManager : IDisposable
 
         if (eventTime is null && message.Timestamp.Type == TimestampType.NotAvailable)
         {
-            _engine.DeliverWithoutTimestamp(index, result.Offset.Value, key, message.Key.IsNull, value, message.Value.IsNull);
+            _engine.DeliverWithoutTimestamp(index, result.Offset.Value, key, message.Key.IsNull, value, message.Value.IsNull, headers);
             return;
         }
 
         var broker = message.Timestamp.Type == TimestampType.NotAvailable ? eventTime!.Value : message.Timestamp.UnixTimestampMs;
-        _engine.Deliver(index, result.Offset.Value, eventTime ?? broker, key, message.Key.IsNull, value, message.Value.IsNull, broker);
+        _engine.Deliver(index, result.Offset.Value, eventTime ?? broker, key, message.Key.IsNull, value, message.Value.IsNull, broker, headers);
     }
 
     /// <summary>Names where a consume error happened; with one topic the client does not marshal its name.</summary>

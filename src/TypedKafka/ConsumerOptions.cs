@@ -77,6 +77,22 @@ public sealed record ConsumerOptions
     /// <summary>How fast history is replayed: <see cref="ReplayPace.Unpaced"/> (the default) or at the recorded pace (<see cref="ReplayPace.Recorded"/>).</summary>
     public ReplayPace Pace { get; init; } = ReplayPace.Unpaced;
 
+    /// <summary>
+    /// Adds a <c>headers</c> column, last in every batch (<see cref="Schemas.HeadersField"/>): each
+    /// message's headers in order, repeated keys and null values kept. Off by default: the client
+    /// then skips building headers; with three headers per message, turning it on measured 2.2x
+    /// the CPU per message (docs/benchmarks.md).
+    /// </summary>
+    public bool IncludeHeaders { get; init; }
+
+    /// <summary>
+    /// How <see cref="ConsumerManager"/> decodes values: null (the default) keeps them as bytes in
+    /// the <c>value</c> column; <see cref="TypedKafka.ValueFormat.Avro"/> replaces that column with
+    /// one column per field of a Schema Registry schema, bad values handled by <see cref="BadPayloadPolicy"/>.
+    /// Typed consumers decode by their record type and refuse it.
+    /// </summary>
+    public ValueFormat? ValueFormat { get; init; }
+
     /// <summary>The clock of <see cref="LiveOrdering"/>'s hold, <see cref="IdleTimeout"/> and time bounds of <see cref="Until"/>. Default: the system clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

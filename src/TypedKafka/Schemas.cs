@@ -37,6 +37,16 @@ public static class Schemas
         .Build();
 
     /// <summary>
+    /// The <c>headers</c> column (<see cref="ConsumerOptions.IncludeHeaders"/>), last in every batch:
+    /// <c>list&lt;struct&lt;key: utf8, value: binary&gt;&gt;</c>, a message's headers in the order they came,
+    /// repeated keys and null values kept; an empty list for a message without headers.
+    /// </summary>
+    public static Field HeadersField { get; } = new(
+        "headers",
+        new ListType(new Field("item", new StructType([new Field("key", StringType.Default, nullable: false), new Field("value", BinaryType.Default, nullable: true)]), nullable: false)),
+        nullable: false);
+
+    /// <summary>
     /// One row per partition: <c>topic</c>, <c>partition</c>, <c>replay_start_offset</c>,
     /// <c>replay_end_offset</c>, <c>consumed_offset</c>, <c>released_offset</c>,
     /// <c>last_consumed_timestamp</c> (null until a message is consumed), <c>cutoff</c>,

@@ -61,6 +61,40 @@ public sealed class LocalCommandTests
         }
     }
 
+    [Fact]
+    public async Task Local_with_a_schema_registry_prints_its_url_second_and_serves_confluent_clients()
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "TypedKafka.Cli.dll");
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [cli, "local", "--schema-registry"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            var bootstrap = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            var url = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.StartsWith("127.0.0.1:", bootstrap, StringComparison.Ordinal);
+            Assert.StartsWith("http://127.0.0.1:", url, StringComparison.Ordinal);
+
+            using var registry = new Confluent.SchemaRegistry.CachedSchemaRegistryClient(new Confluent.SchemaRegistry.SchemaRegistryConfig { Url = url });
+            var schema = new Confluent.SchemaRegistry.Schema("""{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}""", Confluent.SchemaRegistry.SchemaType.Avro);
+            var id = await registry.RegisterSchemaAsync("events-value", schema);
+            Assert.Equal(id, (await registry.GetLatestSchemaAsync("events-value")).Id);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+
+            await process.WaitForExitAsync();
+            _ = await stderr;
+        }
+    }
+
     /// <summary>Whether this process ignores SIGINT (Linux: bit 2 of SigIgn in /proc/self/status); its children inherit that.</summary>
     private static bool SigIntIgnored()
     {

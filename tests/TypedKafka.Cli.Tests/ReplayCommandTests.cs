@@ -34,6 +34,62 @@ public sealed class ReplayCommandTests : IDisposable
         return TypedKafkaCommand.InvokeAsync(args, console, _stdout, _stderr, cancellation);
     }
 
+    [Fact]
+    public async Task Replay_with_avro_values_writes_their_fields_as_parquet_columns()
+    {
+        using var registry = new LocalSchemaRegistry();
+        using var client = new Confluent.SchemaRegistry.CachedSchemaRegistryClient(new Confluent.SchemaRegistry.SchemaRegistryConfig { Url = registry.Url });
+        _cluster.CreateTopic("orders", 2);
+        var schema = (Avro.RecordSchema)Avro.Schema.Parse("""
+            {"type":"record","name":"Order","fields":[{"name":"id","type":"long"},{"name":"customer","type":"string"},
+              {"name":"placed","type":{"type":"long","logicalType":"timestamp-millis"}}]}
+            """);
+        var serializer = new Confluent.SchemaRegistry.Serdes.AvroSerializer<Avro.Generic.GenericRecord>(client);
+        var messages = new List<LocalMessage>();
+        for (var i = 0; i < 20; i++)
+        {
+            var record = new Avro.Generic.GenericRecord(schema);
+            record.Add("id", (long)i);
+            record.Add("customer", $"c{i % 3}");
+            record.Add("placed", DateTimeOffset.FromUnixTimeMilliseconds(Base + i).UtcDateTime);
+            var bytes = await serializer.SerializeAsync(record, new Confluent.Kafka.SerializationContext(Confluent.Kafka.MessageComponentType.Value, "orders"));
+            messages.Add(new LocalMessage(i % 2, Base + i, null, bytes));
+        }
+
+        _cluster.Produce("orders", messages);
+        var output = Path.Combine(_folder, "orders.parquet");
+
+        var exit = await Run(CancellationToken.None, "replay", "-b", _cluster.BootstrapServers, "--topic", "orders:earliest", "--until", "end",
+            "--value-format", "avro", "--schema-registry", registry.Url, "--out", output);
+
+        Assert.True(exit == 0, _stderr.ToString());
+        using var reader = new ParquetSharp.Arrow.FileReader(output);
+        using var batches = reader.GetRecordBatchReader();
+        var ids = new List<long>();
+        var customers = new List<string>();
+        while (await batches.ReadNextRecordBatchAsync() is { } batch)
+        {
+            using (batch)
+            {
+                ids.AddRange(((Int64Array)batch.Column("id")).Values.ToArray());
+                customers.AddRange(Enumerable.Range(0, batch.Length).Select(i => ((StringArray)batch.Column("customer")).GetString(i)));
+                Assert.Equal(-1, batch.Schema.GetFieldIndex("value"));
+                Assert.IsType<TimestampArray>(batch.Column("placed"));
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i), ids);
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"c{i % 3}"), customers);
+    }
+
+    [Fact]
+    public async Task Replay_with_avro_values_needs_a_schema_registry()
+    {
+        var exit = await Run(CancellationToken.None, "replay", "-b", _cluster.BootstrapServers, "--topic", "clicks:earliest", "--value-format", "avro");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--value-format avro needs --schema-registry", _stderr.ToString() + _stdout.ToString(), StringComparison.Ordinal);
+    }
+
     /// <summary>Waits for a condition the running command reaches on its own; the generous limit only guards against a hang.</summary>
     private async Task Eventually(Func<bool> condition, string what, Task<int> run)
     {

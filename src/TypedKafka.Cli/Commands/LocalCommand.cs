@@ -24,10 +24,15 @@ internal static class LocalCommand
             CustomParser = result => [.. result.Tokens.Select(token => ParseTopic(token.Value, result))],
         };
 
+        var schemaRegistry = new Option<bool>("--schema-registry")
+        {
+            Description = "Also run an in-process Schema Registry (the REST subset Confluent's serializers use) on 127.0.0.1; its URL is the second line of output.",
+        };
         var command = new Command("local", "Run an embedded Kafka-protocol cluster on 127.0.0.1 until stopped (Ctrl+C). The first line of output is its bootstrap servers.")
         {
             brokers,
             topics,
+            schemaRegistry,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -37,9 +42,16 @@ internal static class LocalCommand
                 cluster.CreateTopic(name, partitions);
             }
 
+            using var registry = parse.GetValue(schemaRegistry) ? new LocalSchemaRegistry() : null;
             await stdout.WriteLineAsync(cluster.BootstrapServers);
+            if (registry is not null)
+            {
+                await stdout.WriteLineAsync(registry.Url);
+            }
+
             await stdout.FlushAsync(cancellation);
-            await stderr.WriteLineAsync($"typedkafka local: {cluster.BrokerCount} broker(s) at {cluster.BootstrapServers}; Ctrl+C stops them.");
+            await stderr.WriteLineAsync($"typedkafka local: {cluster.BrokerCount} broker(s) at {cluster.BootstrapServers}"
+                + (registry is null ? string.Empty : $", schema registry at {registry.Url}") + "; Ctrl+C stops them.");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellation);

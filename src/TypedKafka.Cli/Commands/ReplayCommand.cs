@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
+using Confluent.SchemaRegistry;
 using Spectre.Console;
 using TypedKafka.Cli.Output;
 using TypedKafka.Windows;
@@ -43,6 +44,18 @@ internal static class ReplayCommand
             Description = "Write the ordered messages to this file, in the format its extension names: .arrow (Arrow IPC file), .arrows (Arrow IPC stream), "
                 + ".parquet, .jsonl (JSON lines) or .csv; '-' is standard output (an Arrow IPC stream, or --format jsonl|csv). Written under a temporary name, renamed when complete.",
         };
+        var valueFormat = new Option<string>("--value-format")
+        {
+            Description = "How values are decoded: raw (bytes in a value column), or avro / protobuf (Confluent's wire format, one column per field of the schema in --schema-registry).",
+            DefaultValueFactory = _ => "raw",
+        };
+        valueFormat.AcceptOnlyFromAmong("raw", "avro", "protobuf");
+        var schemaRegistry = new Option<string?>("--schema-registry")
+        {
+            Description = $"The Schema Registry URL for --value-format avro or protobuf. Default: ${SharedOptions.SchemaRegistryVariable}.",
+            DefaultValueFactory = _ => environment(SharedOptions.SchemaRegistryVariable),
+        };
+        var subject = new Option<string?>("--subject") { Description = "With --value-format: the subject whose latest schema is read. Default: TOPIC-value (one topic)." };
         var follow = new Option<bool>("--follow") { Description = "Keep reading live messages after the replay until stopped (Ctrl+C); not with --until." };
         var settings = SharedOptions.Config();
         var window = new Option<TimeSpan?>("--window")
@@ -59,7 +72,7 @@ internal static class ReplayCommand
 
         var command = new Command("replay", "Replay topics in timestamp order across all partitions, showing progress; exits once every partition is live, or at --until.")
         {
-            bootstrap, configFile, topics, cutoff, until, maxMessages, speed, batchSize, output, follow, settings, window, outDir, format,
+            bootstrap, configFile, topics, cutoff, until, maxMessages, speed, batchSize, output, follow, settings, window, outDir, format, valueFormat, schemaRegistry, subject,
         };
         command.Validators.Add(result =>
         {
@@ -67,6 +80,11 @@ internal static class ReplayCommand
             if (result.GetResult(until) is not null && result.GetValue(follow))
             {
                 result.AddError("--until and --follow do not go together: --until ends the read, --follow reads on without end.");
+            }
+
+            if (result.GetValue(valueFormat) is "avro" or "protobuf" && string.IsNullOrWhiteSpace(result.GetValue(schemaRegistry)))
+            {
+                result.AddError($"--value-format {result.GetValue(valueFormat)} needs --schema-registry URL (or ${SharedOptions.SchemaRegistryVariable}).");
             }
 
             if (result.GetValue(window) is not null != result.GetValue(outDir) is not null)
@@ -111,7 +129,10 @@ internal static class ReplayCommand
                 windowed ? parse.GetValue(format) ?? "parquet" : "parquet",
                 parse.GetValue(until),
                 parse.GetValue(maxMessages),
-                parse.GetValue(speed))
+                parse.GetValue(speed),
+                parse.GetValue(valueFormat) ?? "raw",
+                parse.GetValue(schemaRegistry),
+                parse.GetValue(subject))
             {
                 ConfigFile = parse.GetValue(configFile),
                 OutputFormat = target is null ? null : OutputFormats.Choose(target, windowed ? null : parse.GetValue(format), out _),
@@ -123,7 +144,8 @@ internal static class ReplayCommand
                     ? await new ReplayRun(options, console, stderr, standardOutput(), stderr).RunAsync(cancellation)
                     : await new ReplayRun(options, console, stdout, standardOutput: null, stderr).RunAsync(cancellation);
             }
-            catch (Exception e) when (e is ArgumentException or FormatException or KafkaException or NotSupportedException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is ArgumentException or FormatException or KafkaException or IOException or UnauthorizedAccessException
+                                       or BadPayloadException or NotSupportedException or InvalidOperationException)
             {
                 await stderr.WriteLineAsync($"typedkafka replay: {e.Message}");
                 return 1;
@@ -180,7 +202,10 @@ internal sealed record ReplayOptions(
     string WindowFormat = "parquet",
     ReplayEnd? Until = null,
     long? MaxMessages = null,
-    double? Speed = null)
+    double? Speed = null,
+    string ValueFormat = "raw",
+    string? SchemaRegistryUrl = null,
+    string? Subject = null)
 {
     /// <summary>The format of <see cref="OutputPath"/>; set whenever it is.</summary>
     public OutputFormat? OutputFormat { get; init; }
@@ -219,6 +244,22 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
             Until = options.Until,
             Pace = options.Speed is { } speed ? ReplayPace.Recorded(speed) : ReplayPace.Unpaced,
         };
+        using var registry = options.ValueFormat == "raw" ? null : new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = options.SchemaRegistryUrl });
+        if (registry is not null)
+        {
+            consumerOptions = consumerOptions with
+            {
+                ValueFormat = options.ValueFormat == "avro"
+                    ? TypedKafka.ValueFormat.Avro(registry, options.Subject)
+                    : TypedKafka.ValueFormat.Protobuf(registry, options.Subject),
+            };
+        }
+
+        if (options.ValueFormat != "raw" && options.OutputFormat is OutputFormat.JsonLines or OutputFormat.Csv)
+        {
+            throw new ArgumentException($"--value-format {options.ValueFormat} writes one column per schema field: choose .arrow, .arrows or .parquet for --out (JSON lines and CSV carry raw key and value bytes).");
+        }
+
         using var manager = new ConsumerManager(options.ConsumerConfig(), options.Topics, consumerOptions);
         foreach (var warning in TimePolicyWarnings.For(manager, options.Topics))
         {
@@ -226,8 +267,8 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
         }
 
         using var sink = options.OutputPath is not { } target ? null
-            : target == OutputFormats.StandardOutput ? MessageSink.ToStream(standardOutput!, options.OutputFormat!.Value, Schemas.Message)
-            : MessageSink.ToFile(target, options.OutputFormat!.Value, Schemas.Message);
+            : target == OutputFormats.StandardOutput ? MessageSink.ToStream(standardOutput!, options.OutputFormat!.Value, manager.Schema)
+            : MessageSink.ToFile(target, options.OutputFormat!.Value, manager.Schema);
         using var windows = options.Window is { } length ? new WindowAssembler(new TumblingWindowOptions(length)) : null;
         if (windows is not null)
         {

@@ -15,8 +15,30 @@ namespace TypedKafka.Arrow;
 /// </summary>
 internal static class MessageBatchBuilder
 {
-    /// <summary>The batch of <paramref name="released"/>; with <paramref name="eventTime"/>, an <c>event_time</c> column (the time rows are ordered by) follows the others.</summary>
-    public static RecordBatch Build(ReadOnlySpan<ReleasedMessage> released, ReleaseTotals totals, TrackedPartition[] partitions, bool eventTime = false)
+    /// <summary>
+    /// The batch of <paramref name="released"/>; with <paramref name="eventTime"/>, an <c>event_time</c> column (the time rows are ordered by) follows the others,
+    /// and with <paramref name="headers"/> a <c>headers</c> column comes last.
+    /// </summary>
+    public static RecordBatch Build(ReadOnlySpan<ReleasedMessage> released, ReleaseTotals totals, TrackedPartition[] partitions, bool eventTime = false, bool headers = false)
+    {
+        var batch = BuildMessages(released, totals, partitions, eventTime);
+        if (!headers)
+        {
+            return batch;
+        }
+
+        var columns = new IArrowArray[batch.ColumnCount + 1];
+        for (var i = 0; i < batch.ColumnCount; i++)
+        {
+            columns[i] = batch.Column(i);
+        }
+
+        columns[^1] = HeadersColumn.Build(released, partitions);
+        var fields = new List<Field>(batch.Schema.FieldsList) { Schemas.HeadersField };
+        return new RecordBatch(new Schema(fields, null), columns, batch.Length);
+    }
+
+    private static RecordBatch BuildMessages(ReadOnlySpan<ReleasedMessage> released, ReleaseTotals totals, TrackedPartition[] partitions, bool eventTime)
     {
         var count = released.Length;
         if (count == 0)

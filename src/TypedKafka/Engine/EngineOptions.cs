@@ -24,6 +24,9 @@ internal sealed record EngineOptions(
     /// <summary>Messages are ordered by an event time given apart from the broker's timestamp; batches carry an <c>event_time</c> column.</summary>
     public bool EventTime { get; init; }
 
+    /// <summary>Batches end with a <c>headers</c> column, from the headers delivered with each message.</summary>
+    public bool Headers { get; init; }
+
     /// <summary>Replay at the recorded pace times this (1 = as recorded); null releases replayed rows as fast as they can be read.</summary>
     public double? PaceSpeed { get; init; }
 

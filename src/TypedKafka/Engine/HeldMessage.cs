@@ -1,7 +1,7 @@
 namespace TypedKafka.Engine;
 
 /// <summary>
-/// A consumed message waiting for release. Its key and value bytes sit back to back in chunk
+/// A consumed message waiting for release. Its key, value and (encoded) header bytes sit back to back in chunk
 /// number <see cref="Chunk"/> of its partition's buffer, from <see cref="Position"/>; a length of
 /// -1 means null. No references: arrays of these are neither scanned by the GC nor write-barriered.
 /// </summary>
@@ -21,5 +21,8 @@ internal struct HeldMessage
     public int KeyLength;
     public int ValueLength;
 
-    public readonly int PayloadBytes => Math.Max(KeyLength, 0) + Math.Max(ValueLength, 0);
+    /// <summary>Bytes of the headers, encoded by <see cref="Kafka.HeaderBlock"/>, after the value; 0 when none were kept.</summary>
+    public int HeadersLength;
+
+    public readonly int PayloadBytes => Math.Max(KeyLength, 0) + Math.Max(ValueLength, 0) + HeadersLength;
 }

@@ -222,7 +222,7 @@ internal sealed class OrderedMergeEngine : IDisposable
     /// once, into the partition's buffer. <paramref name="brokerTimestampMs"/> is the broker's timestamp
     /// when the message is ordered by an event time; by default the same.
     /// </summary>
-    public void Deliver(int partition, long offset, long timestampMs, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull, long? brokerTimestampMs = null)
+    public void Deliver(int partition, long offset, long timestampMs, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull, long? brokerTimestampMs = null, ReadOnlySpan<byte> headers = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var tracked = _partitions[partition];
@@ -236,7 +236,7 @@ internal sealed class OrderedMergeEngine : IDisposable
         }
 
         var before = tracked.Buffer.Bytes;
-        tracked.Buffer.Append(offset, timestampMs, brokerTimestampMs ?? timestampMs, _nowMs, key, keyIsNull, value, valueIsNull, startsRun: tracked.LastHeldIsLate);
+        tracked.Buffer.Append(offset, timestampMs, brokerTimestampMs ?? timestampMs, _nowMs, key, keyIsNull, value, valueIsNull, headers, startsRun: tracked.LastHeldIsLate);
         HeldMessageCount++;
         HeldBytes += tracked.Buffer.Bytes - before;
     }
@@ -245,12 +245,12 @@ internal sealed class OrderedMergeEngine : IDisposable
     /// Hands over a message that carries no timestamp. It is never dropped: it takes its
     /// partition's stream time (the watermark, or 0, if the partition has consumed nothing), and it is counted.
     /// </summary>
-    public void DeliverWithoutTimestamp(int partition, long offset, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull)
+    public void DeliverWithoutTimestamp(int partition, long offset, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull, ReadOnlySpan<byte> headers = default)
     {
         var tracked = _partitions[partition];
         var timestampMs = tracked.HasConsumed ? tracked.StreamTimeMs : Math.Max(0, Watermark ?? 0);
         var consumedBefore = tracked.ConsumedOffset;
-        Deliver(partition, offset, timestampMs, key, keyIsNull, value, valueIsNull);
+        Deliver(partition, offset, timestampMs, key, keyIsNull, value, valueIsNull, headers: headers);
         if (tracked.ConsumedOffset != consumedBefore)
         {
             tracked.UntimedMessages++;
@@ -283,7 +283,7 @@ internal sealed class OrderedMergeEngine : IDisposable
         var (strict, held) = ReleaseBounds(watermark);
         var totals = default(ReleaseTotals);
         var count = Merge(strict, TieFloor(strict), held, ref totals, out var backlog);
-        var batch = MessageBatchBuilder.Build(_releasing.AsSpan(0, count), totals, _partitions, _options.EventTime);
+        var batch = MessageBatchBuilder.Build(_releasing.AsSpan(0, count), totals, _partitions, _options.EventTime, _options.Headers);
         RemoveReleased();
         UpdateLive();
         DecideBackpressure(watermark, backlog);

@@ -69,14 +69,15 @@ internal sealed class PartitionBuffer : IDisposable
     /// Stores a message. In reorder mode it is placed by timestamp among the messages held since the
     /// last one that <paramref name="startsRun"/> (a late message: it keeps its offset position).
     /// </summary>
-    public void Append(long offset, long timestampMs, long brokerTimestampMs, long arrivalMs, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull, bool startsRun = false)
+    public void Append(long offset, long timestampMs, long brokerTimestampMs, long arrivalMs, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull, ReadOnlySpan<byte> headers = default, bool startsRun = false)
     {
-        var size = key.Length + value.Length;
+        var size = key.Length + value.Length + headers.Length;
         var chunk = ChunkWithRoomFor(size);
         var position = _writePosition;
         var destination = _chunks[chunk & (_chunks.Length - 1)].AsSpan(position, size);
         key.CopyTo(destination);
         value.CopyTo(destination[key.Length..]);
+        headers.CopyTo(destination[(key.Length + value.Length)..]);
         _writePosition = position + size;
 
         if (_nextSequence - _firstSequence == _ring.Length)
@@ -94,6 +95,7 @@ internal sealed class PartitionBuffer : IDisposable
         slot.Position = position;
         slot.KeyLength = keyIsNull ? -1 : key.Length;
         slot.ValueLength = valueIsNull ? -1 : value.Length;
+        slot.HeadersLength = headers.Length;
         _reorder?.Add(timestampMs, sequence, startsRun);
         Count++;
         Bytes += size;
@@ -127,6 +129,13 @@ internal sealed class PartitionBuffer : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<byte> Value(in HeldMessage message) =>
         message.ValueLength <= 0 ? default : _chunks[message.Chunk & (_chunks.Length - 1)].AsSpan(message.Position + Math.Max(message.KeyLength, 0), message.ValueLength);
+
+    /// <summary>The message's headers as <see cref="Kafka.HeaderBlock"/> encoded them; empty when it had none or none were kept.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ReadOnlySpan<byte> Headers(in HeldMessage message) =>
+        message.HeadersLength == 0
+            ? default
+            : _chunks[message.Chunk & (_chunks.Length - 1)].AsSpan(message.Position + Math.Max(message.KeyLength, 0) + Math.Max(message.ValueLength, 0), message.HeadersLength);
 
     /// <summary>
     /// Ends the release in progress: the taken messages leave, and chunks nothing unreleased points

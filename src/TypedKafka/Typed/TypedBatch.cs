@@ -173,8 +173,9 @@ public sealed class TypedBatch<T> : TypedBatch<T, string>
             }
         }
 
-        // The members come after the metadata columns, five or six (event_time), and before the error columns, if any.
-        var firstMember = decoded.ColumnCount - T.ArrowSchema.FieldsList.Count - (reasonIndex >= 0 ? 2 : 0);
+        // The members come after the metadata columns, five or six (event_time), and before the error columns and headers, if any.
+        var headers = decoded.Schema.FieldsList[^1].Name == Schemas.HeadersField.Name && decoded.Schema.FieldsList[^1].DataType is Apache.Arrow.Types.ListType ? 1 : 0;
+        var firstMember = decoded.ColumnCount - T.ArrowSchema.FieldsList.Count - (reasonIndex >= 0 ? 2 : 0) - headers;
         return new TypedBatch<T>(decoded, (IReadOnlyList<PayloadError>?)errors ?? [], Utf8KeyCodec, firstMember, ownsBatch: false);
     }
 }

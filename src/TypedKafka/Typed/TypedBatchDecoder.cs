@@ -29,10 +29,12 @@ internal sealed class TypedBatchDecoder<T, TKey>
     private readonly bool _hasEventTimeColumn;
     private readonly EventTimeMember? _eventTime = T.EventTime;
     private readonly string? _missingEventTime;
+    private readonly bool _headers;
 
     /// <param name="policy">What to do with a bad payload.</param>
     /// <param name="eventTimeColumn">Whether the messages come with an <c>event_time</c> column (<see cref="ConsumerOptions.Timestamp"/> is set), which the batches keep after <c>timestamp</c>.</param>
-    public TypedBatchDecoder(BadPayloadPolicy policy, bool eventTimeColumn = false)
+    /// <param name="headersColumn">Whether the messages end with a <c>headers</c> column (<see cref="ConsumerOptions.IncludeHeaders"/>), which the batches keep, last.</param>
+    public TypedBatchDecoder(BadPayloadPolicy policy, bool eventTimeColumn = false, bool headersColumn = false)
     {
         if (!Enum.IsDefined(policy))
         {
@@ -44,7 +46,8 @@ internal sealed class TypedBatchDecoder<T, TKey>
         _missingEventTime = _eventTime is null
             ? null
             : $"the event time is missing: [EventTime] member '{_eventTime.Name}' is absent, null or unreadable, so the message was ordered by its broker timestamp";
-        Schema = BuildSchema(policy, _keys.ArrowType, _hasEventTimeColumn);
+        _headers = headersColumn;
+        Schema = BuildSchema(policy, _keys.ArrowType, _hasEventTimeColumn, headersColumn);
     }
 
     /// <summary>The schema of every batch this decoder returns.</summary>
@@ -66,9 +69,10 @@ internal sealed class TypedBatchDecoder<T, TKey>
             var partitions = (Int32Array)messages.Column(3);
             var offsets = (Int64Array)messages.Column(4);
             var firstMember = FirstMember(_hasEventTimeColumn);
-            if (messages.ColumnCount != firstMember + 1)
+            var metadataEnd = firstMember + 1;
+            if (messages.ColumnCount != metadataEnd + (_headers ? 1 : 0))
             {
-                throw new InvalidOperationException($"Expected {firstMember + 1} message columns, got {messages.ColumnCount}: the consumer and the decoder disagree on event_time.");
+                throw new InvalidOperationException($"Expected {metadataEnd + (_headers ? 1 : 0)} message columns, got {messages.ColumnCount}: the consumer and the decoder disagree on event_time or headers.");
             }
 
             var eventTimes = _eventTime is null ? null : (TimestampArray)messages.Column(6);
@@ -136,7 +140,7 @@ internal sealed class TypedBatchDecoder<T, TKey>
             }
 
             var columns = new List<IArrowArray>(Schema.FieldsList.Count) { keys };
-            for (var i = 2; i < messages.ColumnCount; i++)
+            for (var i = 2; i < metadataEnd; i++)
             {
                 columns.Add(ArrowArrayFactory.BuildArray(messages.Column(i).Data.Retain()));
             }
@@ -145,6 +149,11 @@ internal sealed class TypedBatchDecoder<T, TKey>
             if (_policy == BadPayloadPolicy.Skip)
             {
                 AddErrorColumns(columns, messages.Length, errors);
+            }
+
+            if (_headers)
+            {
+                columns.Add(ArrowArrayFactory.BuildArray(messages.Column(metadataEnd).Data.Retain()));
             }
 
             var batch = new RecordBatch(Schema, columns, messages.Length);
@@ -239,7 +248,7 @@ internal sealed class TypedBatchDecoder<T, TKey>
         return ArrowArrayFactory.BuildArray(new ArrayData(type, length, length, 0, [validity, offsets.Build(), ArrowBuffer.Empty]));
     }
 
-    private static Schema BuildSchema(BadPayloadPolicy policy, IArrowType keyType, bool eventTime)
+    private static Schema BuildSchema(BadPayloadPolicy policy, IArrowType keyType, bool eventTime, bool headers)
     {
         var builder = new Schema.Builder()
             .Field(new Field("key", keyType, nullable: true))
@@ -262,6 +271,11 @@ internal sealed class TypedBatchDecoder<T, TKey>
         {
             builder.Field(new Field("_error", StringType.Default, nullable: true));
             builder.Field(new Field("_raw_value", BinaryType.Default, nullable: true));
+        }
+
+        if (headers)
+        {
+            builder.Field(Schemas.HeadersField);
         }
 
         return builder.Build();

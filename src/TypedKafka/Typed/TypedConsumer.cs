@@ -47,10 +47,18 @@ public class TypedConsumer<T, TKey> : IDisposable
     public TypedConsumer(IReadOnlyDictionary<string, string> config, IEnumerable<SourceTopic> topics, ConsumerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.ValueFormat is not null)
+        {
+            // The record type decides how values are read; a second decoder would leave no value bytes for it.
+            throw new ArgumentException(
+                $"{typeof(T).Name} decodes values itself, so ConsumerOptions.{nameof(ConsumerOptions.ValueFormat)} must be left null; use ConsumerManager for untyped ValueFormat batches.",
+                nameof(options));
+        }
+
         options = WithEventTime(options);
 
         // Checked before connecting: an unsupported key type or policy is a programming error.
-        _decoder = new TypedBatchDecoder<T, TKey>(options.BadPayloadPolicy, eventTimeColumn: options.Timestamp is not null);
+        _decoder = new TypedBatchDecoder<T, TKey>(options.BadPayloadPolicy, eventTimeColumn: options.Timestamp is not null, headersColumn: options.IncludeHeaders);
         _manager = new ConsumerManager(config, topics, options);
     }
 
