@@ -45,6 +45,12 @@ public sealed record TypedKafkaConsumerOptions
     /// <summary>During replay, a partition without progress for this long stops holding the others back (<see cref="ConsumerOptions.IdleTimeout"/>); null waits forever.</summary>
     public TimeSpan? IdleTimeout { get; set; }
 
+    /// <summary>
+    /// Keep each message's headers in a <c>headers</c> column (<see cref="ConsumerOptions.IncludeHeaders"/>):
+    /// handler activities then link to the producer's trace context of a <c>traceparent</c> header. Off by default (it costs CPU).
+    /// </summary>
+    public bool IncludeHeaders { get; set; }
+
     /// <summary>Within a partition, rows up to this far behind its latest time are still released in timestamp order (<see cref="ConsumerOptions.MaxOutOfOrderness"/>); zero keeps offset order.</summary>
     public TimeSpan MaxOutOfOrderness { get; set; }
 

