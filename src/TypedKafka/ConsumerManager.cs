@@ -445,6 +445,12 @@ public sealed class ConsumerManager : IDisposable
                 OnPositionOutOfRange(e);
                 continue;
             }
+            catch (ConsumeException e) when (_membership is not null && e.Error.Code == ErrorCode.Local_MaxPollExceeded)
+            {
+                // The member stopped polling for too long and left the group; the client rejoins and
+                // reports its partitions lost (nothing committed for them) at the next Consume.
+                continue;
+            }
             catch (ConsumeException e) when (!e.Error.IsFatal && ConsumerErrors.IsTransient(e.Error.Code))
             {
                 // The client retries these itself (a fetch that timed out, a leader that moved).

@@ -30,8 +30,8 @@ internal static partial class ConsumerLog
     public static partial void PartitionsLost(ILogger logger, string group, string partitions, int dropped, int held);
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning,
-        Message = "Consumer group {Group}: committing {Offsets} at revocation failed; the next owner reads again from the last commit.")]
-    public static partial void RevocationCommitFailed(ILogger logger, Exception error, string group, string offsets);
+        Message = "Consumer group {Group}: committing {Offsets} at revocation failed ({Reason}); the next owner reads again from the last commit.")]
+    public static partial void RevocationCommitFailed(ILogger logger, Exception error, string group, string offsets, string reason);
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Topic {Topic} gained partition(s) {Partitions}; reading them from the topic's offset policy.")]
     public static partial void PartitionsDiscovered(ILogger logger, string topic, string partitions);

@@ -187,7 +187,7 @@ internal sealed class GroupMembership : IDisposable
                     if (_logger is not null)
                     {
                         var offsets = Describe(commit.Select(c => (c.Topic, c.Partition.Value, c.Offset.Value)));
-                        ConsumerLog.RevocationCommitFailed(_logger, e, _group, offsets);
+                        ConsumerLog.RevocationCommitFailed(_logger, e, _group, offsets, e.Error.Reason);
                     }
 
                     commit.Clear();

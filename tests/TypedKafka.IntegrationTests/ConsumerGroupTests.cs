@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using TypedKafka.Testing;
+using Xunit.Abstractions;
+
+namespace TypedKafka.IntegrationTests;
+
+/// <summary>
+/// Several instances of one consumer group sharing a topic's partitions (<see cref="ConsumerOptions.ConsumerGroup"/>),
+/// on <see cref="LocalKafkaCluster"/>, whose brokers run the group protocol. Each test reports the
+/// counts: produced, released per instance, duplicates (and those after a commit covered them), lost.
+/// </summary>
+public sealed class ConsumerGroupTests(ITestOutputHelper output)
+{
+    private const long Base = 1_767_225_600_000;
+    private const int Partitions = 12;
+    private const int Messages = 50_000;
+
+    [Fact]
+    public void Three_instances_share_twelve_partitions_while_fifty_thousand_messages_are_produced()
+    {
+        using var run = new GroupRun(output, instances: 3);
+        run.ProduceInBackground(Messages);
+        run.WaitUntil("all three hold partitions", () => run.Members.All(m => m.PartitionCount > 0));
+        run.WaitUntilAllReleased();
+        var counts = run.Finish();
+
+        Assert.Equal(0, counts.Lost);
+        Assert.Equal(0, counts.DuplicatesAfterCommit);
+        Assert.Equal(0, counts.Duplicates);
+        Assert.All(counts.ReleasedPerMember.Values, released => Assert.True(released > 0));
+        Assert.Equal(Partitions, run.HeldAtEnd);
+        run.AssertOrderPerInstance(offsetsOnlyGoForward: true);
+    }
+
+    [Fact]
+    public void An_instance_that_stops_mid_way_hands_its_partitions_over_from_its_commits()
+    {
+        using var run = new GroupRun(output, instances: 3);
+        run.ProduceInBackground(Messages);
+        run.WaitUntil("all three hold partitions", () => run.Members.All(m => m.PartitionCount > 0));
+        run.WaitUntil("a fifth of the messages released", () => run.Ledger.DistinctReleased >= Messages / 5);
+
+        var leaving = run.Members[2];
+        run.Leave(leaving);
+        run.WaitUntil("the two left hold all twelve partitions", () => run.Members.Take(2).Sum(m => m.PartitionCount) == Partitions);
+        run.WaitUntilAllReleased();
+        var counts = run.Finish();
+
+        Assert.Equal(0, counts.Lost);
+        Assert.Equal(0, counts.DuplicatesAfterCommit);
+        Assert.True(counts.ReleasedPerMember.GetValueOrDefault(leaving.Name) > 0, "The instance that left released nothing before it left.");
+        run.AssertOrderPerInstance(offsetsOnlyGoForward: true);
+    }
+
+    [Fact]
+    public void An_instance_that_stops_polling_loses_its_partitions_and_nothing_committed_is_read_twice()
+    {
+        using var run = new GroupRun(output, instances: 3, ("max.poll.interval.ms", "3000"));
+        run.ProduceInBackground(Messages);
+        run.WaitUntil("all three hold partitions", () => run.Members.All(m => m.PartitionCount > 0));
+        run.WaitUntil("a fifth of the messages released", () => run.Ledger.DistinctReleased >= Messages / 5);
+
+        var stalled = run.Members[2];
+        stalled.Stall();
+        run.WaitUntil("the two others hold all twelve partitions", () => run.Members.Take(2).Sum(m => m.PartitionCount) == Partitions);
+        stalled.Resume();
+        run.WaitUntilAllReleased();
+        var counts = run.Finish();
+
+        Assert.Equal(0, counts.Lost);
+        Assert.Equal(0, counts.DuplicatesAfterCommit);
+        run.AssertOrderPerInstance(offsetsOnlyGoForward: false);
+    }
+
+    /// <summary>Members of one fresh group over one fresh topic, a background producer, and the ledger of what happened.</summary>
+    private sealed class GroupRun : IDisposable
+    {
+        private readonly ITestOutputHelper _output;
+        private readonly LocalKafkaCluster _cluster = new(brokers: 3);
+        private readonly string _topic = $"group-{Guid.NewGuid():N}";
+        private readonly List<GroupMember> _left = [];
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly Dictionary<string, string> _config;
+        private Task? _producer;
+        private long[] _produced = new long[Partitions];
+
+        public GroupRun(ITestOutputHelper output, int instances, params (string Key, string Value)[] extra)
+        {
+            _output = output;
+            _cluster.CreateTopic(_topic, Partitions);
+            // The embedded brokers wait session.timeout.ms - 1 s for members to rejoin before they
+            // assign anew (Apache Kafka waits only until all have rejoined): a short session keeps rebalances short.
+            _config = new Dictionary<string, string>
+            {
+                ["bootstrap.servers"] = _cluster.BootstrapServers,
+                ["fetch.wait.max.ms"] = "10",
+                ["session.timeout.ms"] = "3000",
+                ["heartbeat.interval.ms"] = "300",
+            };
+            foreach (var (key, value) in extra)
+            {
+                _config[key] = value;
+            }
+
+            var options = new ConsumerOptions { ConsumerGroup = $"group-{Guid.NewGuid():N}", BatchSize = 1_000 };
+            Members = [.. Enumerable.Range(0, instances).Select(i => new GroupMember($"instance-{i}", _config, [SourceTopic.FromEarliest(_topic)], options with { Logger = Log(i) }, Ledger))];
+        }
+
+        public List<GroupMember> Members { get; }
+
+        public List<ListLogger> Logs { get; } = [];
+
+        private ListLogger Log(int i)
+        {
+            var log = new ListLogger();
+            Logs.Add(log);
+            return log;
+        }
+
+        public GroupLedger Ledger { get; } = new();
+
+        public int HeldAtEnd { get; private set; }
+
+        /// <summary>Produces <paramref name="count"/> messages round-robin over the partitions in chunks, timestamps in production order.</summary>
+        public void ProduceInBackground(int count)
+        {
+            _producer = Task.Run(() =>
+            {
+                const int chunk = 2_500;
+                for (var start = 0; start < count; start += chunk)
+                {
+                    var messages = Enumerable.Range(start, Math.Min(chunk, count - start))
+                        .Select(i => LocalMessage.FromStrings(i % Partitions, Base + i, null, $"m{i}"));
+                    var offsets = _cluster.Produce(_topic, messages);
+                    var produced = new long[Partitions];
+                    for (var p = 0; p < Partitions; p++)
+                    {
+                        produced[p] = _produced[p];
+                    }
+
+                    foreach (var (i, offset) in Enumerable.Range(start, offsets.Count).Zip(offsets))
+                    {
+                        produced[i % Partitions] = Math.Max(produced[i % Partitions], offset + 1);
+                    }
+
+                    Volatile.Write(ref _produced, produced);
+                }
+            });
+        }
+
+        public void WaitUntil(string what, Func<bool> condition)
+        {
+            var spin = new SpinWait();
+            while (!condition())
+            {
+                var failed = Members.Concat(_left).FirstOrDefault(m => m.Failure is not null);
+                Assert.True(failed is null, $"{failed?.Name} failed: {failed?.Failure}");
+                Assert.True(_clock.Elapsed < TimeSpan.FromSeconds(120), $"Waited 120 s for {what}: {Ledger.DistinctReleased} distinct rows released; partitions held {string.Join(", ", Members.Select(m => $"{m.Name} {m.PartitionCount}"))}.");
+                spin.SpinOnce(sleep1Threshold: 1);
+            }
+
+            _output.WriteLine($"{_clock.ElapsedMilliseconds,6} ms: {what}");
+        }
+
+        public void WaitUntilAllReleased()
+        {
+            WaitUntil("every message produced", () => _producer!.IsCompleted);
+            _producer!.GetAwaiter().GetResult();
+            WaitUntil("every message released", () => Ledger.DistinctReleased >= Messages);
+        }
+
+        public void Leave(GroupMember member)
+        {
+            Members.Remove(member);
+            _left.Add(member);
+            member.Dispose();
+            _output.WriteLine($"{_clock.ElapsedMilliseconds,6} ms: {member.Name} left");
+        }
+
+        public GroupCounts Finish()
+        {
+            HeldAtEnd = Members.Sum(m => m.PartitionCount);
+            foreach (var member in Members.ToList())
+            {
+                Leave(member);
+            }
+
+            var produced = Volatile.Read(ref _produced);
+            var counts = Ledger.Count(Enumerable.Range(0, Partitions).ToDictionary(p => p, p => produced[p]));
+            _output.WriteLine(counts.ToString());
+            foreach (var (log, i) in Logs.Select((l, i) => (l, i)))
+            {
+                foreach (var line in log.Lines.Where(l => l.Text.Contains("group", StringComparison.OrdinalIgnoreCase) || l.Level >= Microsoft.Extensions.Logging.LogLevel.Warning))
+                {
+                    _output.WriteLine($"instance-{i} {line.Level}: {line.Text}");
+                }
+            }
+
+            _output.WriteLine($"failed commits: {string.Join(", ", _left.Select(m => $"{m.Name} {m.FailedCommits}"))}");
+            foreach (var member in _left)
+            {
+                Assert.True(member.Failure is null, $"{member.Name} failed: {member.Failure}");
+            }
+
+            return counts;
+        }
+
+        public void AssertOrderPerInstance(bool offsetsOnlyGoForward)
+        {
+            foreach (var member in _left)
+            {
+                Assert.True(member.UnorderedBatches == 0, $"{member.Name} released {member.UnorderedBatches} batch(es) out of timestamp order.");
+                Assert.True(!offsetsOnlyGoForward || member.OffsetRegressions == 0, $"{member.Name} released {member.OffsetRegressions} row(s) at or below an offset it had released.");
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var member in Members.ToList())
+            {
+                member.Dispose();
+            }
+
+            _producer?.Wait(TimeSpan.FromSeconds(30));
+            _cluster.Dispose();
+        }
+    }
+}
