@@ -163,5 +163,6 @@ internal static class ConsumerConfig
         IdleTimeout = options.IdleTimeout,
         FailOnDataLoss = options.FailOnDataLoss,
         Pace = options.Speed is { } speed ? ReplayPace.Recorded(speed) : ReplayPace.Unpaced,
+        ConsumerGroup = options.ConsumerGroup,
     };
 }

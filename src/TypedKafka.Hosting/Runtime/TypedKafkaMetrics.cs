@@ -28,6 +28,7 @@ internal sealed class TypedKafkaMetrics : IDisposable
         _meter.CreateObservableGauge("typedkafka.replay.progress", () => Observe(registry, s => Volatile.Read(ref s.ReplayProgress)), null, "Share of the replay ranges released, 0 to 1.");
         _meter.CreateObservableCounter("typedkafka.out_of_order_releases", () => Observe(registry, s => Interlocked.Read(ref s.OutOfOrderReleases)), "{message}", "Rows released after a row with a later timestamp (a late row, an idle partition back, a live row past the hold).");
         _meter.CreateObservableCounter("typedkafka.lost_messages", () => Observe(registry, s => Interlocked.Read(ref s.LostMessages)), "{message}", "Messages deleted from the log before they were read (FailOnDataLoss off).");
+        _meter.CreateObservableGauge("typedkafka.partitions", () => Observe(registry, s => Volatile.Read(ref s.Partitions)), "{partition}", "Partitions read now; in a consumer group, those this instance holds.");
         _meter.CreateObservableGauge("typedkafka.idle_partitions", () => Observe(registry, s => Volatile.Read(ref s.IdlePartitions)), "{partition}", "Partitions left out of the watermark by the idle timeout.");
         _meter.CreateObservableGauge("typedkafka.live", () => Observe(registry, s => s.Phase == ConsumerPhase.Live ? 1 : 0), null, "1 once every partition is live, else 0.");
     }
