@@ -16,6 +16,7 @@ internal static class TypedKafkaCommand
         root.Add(ReplayCommand.Create(console, stdout, stderr, environment));
         root.Add(TopicsCommand.Create(console, stdout, stderr, environment));
         root.Add(TailCommand.Create(stdout, stderr, environment));
+        root.Add(GroupsCommand.Create(stdout, stderr, environment));
         return root;
     }
 

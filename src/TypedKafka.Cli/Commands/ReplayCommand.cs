@@ -39,6 +39,11 @@ internal static class ReplayCommand
         var output = new Option<FileInfo?>("--out") { Description = "Write the ordered messages to this Arrow IPC file (FILE.arrow)." };
         var follow = new Option<bool>("--follow") { Description = "Keep reading live messages after the replay until stopped (Ctrl+C); not with --until." };
         var settings = SharedOptions.Config();
+        var group = new Option<string?>("--group")
+        {
+            Description = "Join this consumer group and read only the partitions it gives this process (run several to share a topic); "
+                + "each written batch is committed, so a rerun or another member goes on after it. Order holds over this member's partitions only.",
+        };
         var window = new Option<TimeSpan?>("--window")
         {
             Description = "Micro-batch mode: cut the ordered stream into event-time windows of this length (30s, 5m, 1h, or milliseconds), one file per window in --out-dir.",
@@ -50,7 +55,7 @@ internal static class ReplayCommand
 
         var command = new Command("replay", "Replay topics in timestamp order across all partitions, showing progress; exits once every partition is live, or at --until.")
         {
-            bootstrap, topics, cutoff, until, maxMessages, speed, batchSize, output, follow, settings, window, outDir, format,
+            bootstrap, topics, cutoff, until, maxMessages, speed, batchSize, output, follow, settings, window, outDir, format, group,
         };
         command.Validators.Add(result =>
         {
@@ -58,6 +63,11 @@ internal static class ReplayCommand
             if (result.GetResult(until) is not null && result.GetValue(follow))
             {
                 result.AddError("--until and --follow do not go together: --until ends the read, --follow reads on without end.");
+            }
+
+            if (result.GetValue(group) is not null && result.GetValue(window) is not null)
+            {
+                result.AddError("--group and --window do not go together: each batch is committed once written, and a window still open would be committed half-done.");
             }
 
             if (result.GetValue(window) is not null != result.GetValue(outDir) is not null)
@@ -80,7 +90,8 @@ internal static class ReplayCommand
                 parse.GetValue(format) ?? "parquet",
                 parse.GetValue(until),
                 parse.GetValue(maxMessages),
-                parse.GetValue(speed));
+                parse.GetValue(speed),
+                parse.GetValue(group));
             try
             {
                 return await new ReplayRun(options, console, stdout).RunAsync(cancellation);
@@ -142,7 +153,8 @@ internal sealed record ReplayOptions(
     string WindowFormat = "parquet",
     ReplayEnd? Until = null,
     long? MaxMessages = null,
-    double? Speed = null)
+    double? Speed = null,
+    string? Group = null)
 {
     public Dictionary<string, string> ConsumerConfig() => SharedOptions.ClientConfig(BootstrapServers, Settings);
 }
@@ -171,6 +183,7 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
             BatchSize = options.BatchSize,
             Until = options.Until,
             Pace = options.Speed is { } speed ? ReplayPace.Recorded(speed) : ReplayPace.Unpaced,
+            ConsumerGroup = options.Group,
         };
         using var manager = new ConsumerManager(options.ConsumerConfig(), options.Topics, consumerOptions);
         using var sink = options.OutputPath is null ? null : new ArrowFileSink(options.OutputPath, Schemas.Message);
@@ -234,6 +247,11 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
 
             sink?.Write(batch);
             _released += batch.Length;
+            if (options.Group is not null && batch.Length > 0)
+            {
+                CommitWritten(manager);
+            }
+
             if (_windows is not null)
             {
                 // The assembler owns the batch from here; its windows are written as they close.
@@ -251,12 +269,30 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
             }
 
             showProgress();
+            // A group member holds nothing until its first rebalance, and holding nothing is live: it is not done before it has read.
+            var reading = options.Group is null || manager.PartitionCount > 0;
             _finished = _released == options.MaxMessages
-                || (options.Until is null ? manager.IsLive && !options.Follow : manager.IsComplete);
+                || (reading && (options.Until is null ? manager.IsLive && !options.Follow : manager.IsComplete));
             if (_finished)
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// Commits what was written. A commit refused because the group is rebalancing is left to the
+    /// next batch's commit (or to the revocation's): the rows since the last commit may be read again by
+    /// the next owner, never skipped.
+    /// </summary>
+    private static void CommitWritten(ConsumerManager manager)
+    {
+        try
+        {
+            manager.CommitReleased();
+        }
+        catch (KafkaException e) when (e.Error.Code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId)
+        {
         }
     }
 
