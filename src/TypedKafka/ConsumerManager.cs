@@ -279,6 +279,7 @@ public sealed class ConsumerManager : IDisposable
 
         try
         {
+            _membership?.CommitBeforeClose();
             _consumer.Close();
         }
         catch (KafkaException)

@@ -44,6 +44,13 @@ internal sealed class GroupMembership : IDisposable
     /// </summary>
     public bool CommitsOn { get; set; }
 
+    /// <summary>
+    /// Set by Dispose once it has committed what was released: the revocation that Close runs then
+    /// commits nothing. A synchronous commit inside the revocation callback of Close hung librdkafka's
+    /// close (measured on the embedded brokers, with the group rebalancing); the offsets are the same.
+    /// </summary>
+    public bool Closing { get; set; }
+
     /// <summary>Partitions gained, revoked and lost since the start, and rows dropped with revoked or lost partitions.</summary>
     public long Gained { get; private set; }
 
@@ -162,7 +169,7 @@ internal sealed class GroupMembership : IDisposable
         var engine = _engine!;
         var held = partitions.Where(p => engine.Holds(p.Topic, p.Partition.Value)).ToList();
         var commit = new List<TopicPartitionOffset>();
-        if (CommitsOn)
+        if (CommitsOn && !Closing)
         {
             foreach (var partition in held)
             {
@@ -219,6 +226,46 @@ internal sealed class GroupMembership : IDisposable
         {
             var lost = string.Join(", ", held.Select(p => $"{p.Topic}[{p.Partition.Value}]"));
             ConsumerLog.PartitionsLost(_logger, _group, lost, dropped, _engine!.PartitionCount);
+        }
+    }
+
+    /// <summary>Before Close: commits the released offsets of every partition held, when commits are on, as the revocation would; failures are logged, never thrown (Dispose does not throw).</summary>
+    public void CommitBeforeClose()
+    {
+        Closing = true;
+        var engine = _engine;
+        if (!CommitsOn || engine is null || _consumer is null)
+        {
+            return;
+        }
+
+        var commit = new List<TopicPartitionOffset>();
+        for (var i = 0; i < engine.PartitionCount; i++)
+        {
+            var spec = engine.Partition(i);
+            if (engine.ReleasedOffset(i) >= spec.StartOffset)
+            {
+                commit.Add(new TopicPartitionOffset(spec.Topic, spec.Partition, engine.ReleasedOffset(i) + 1));
+            }
+        }
+
+        if (commit.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _consumer.Commit(commit);
+        }
+        catch (KafkaException e)
+        {
+            FailedRevocationCommits++;
+            if (_logger is not null)
+            {
+                var offsets = Describe(commit.Select(c => (c.Topic, c.Partition.Value, c.Offset.Value)));
+                ConsumerLog.RevocationCommitFailed(_logger, e, _group, offsets, e.Error.Reason);
+            }
         }
     }
 
