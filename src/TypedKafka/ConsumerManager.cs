@@ -279,7 +279,12 @@ public sealed class ConsumerManager : IDisposable
 
         try
         {
-            _membership?.CommitBeforeClose();
+            if (_membership is not null)
+            {
+                _membership.CommitBeforeClose();
+                _membership.LeaveBeforeClose(_requestTimeout);
+            }
+
             _consumer.Close();
         }
         catch (KafkaException)

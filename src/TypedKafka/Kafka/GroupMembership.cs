@@ -269,6 +269,35 @@ internal sealed class GroupMembership : IDisposable
         }
     }
 
+    /// <summary>
+    /// Leaves the group before Close: unsubscribes and serves the revocation until nothing is assigned
+    /// (or <paramref name="patience"/> passes). librdkafka's close can hang when a cooperative rebalance
+    /// is served inside it (librdkafka issue 4527; seen here as Close stuck in IncrementalUnassign
+    /// inside its revocation callback); with nothing assigned, Close has no rebalance left to serve.
+    /// Messages fetched meanwhile are not handed to the engine: nothing past what was released is committed.
+    /// </summary>
+    public void LeaveBeforeClose(TimeSpan patience)
+    {
+        if (_consumer is null)
+        {
+            return;
+        }
+
+        _consumer.Unsubscribe();
+        var deadline = DateTime.UtcNow + patience;
+        while (_consumer.Assignment.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                _consumer.Consume(50);
+            }
+            catch (ConsumeException)
+            {
+                // Leaving: an error on a partition being let go no longer matters.
+            }
+        }
+    }
+
     private int Remove(List<TopicPartitionOffset> partitions)
     {
         var dropped = 0;
