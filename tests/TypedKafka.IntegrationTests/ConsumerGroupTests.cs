@@ -72,6 +72,77 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
         run.AssertOrderPerInstance(offsetsOnlyGoForward: false);
     }
 
+    /// <summary>
+    /// The soak variant, not in the default suite (set TYPEDKAFKA_SOAK=1): 500,000 messages while
+    /// instances keep leaving and joining, one at a time, every few seconds.
+    /// </summary>
+    [SkippableFact]
+    public void Soak_instances_leave_and_join_while_half_a_million_messages_are_produced()
+    {
+        Skip.If(Environment.GetEnvironmentVariable("TYPEDKAFKA_SOAK") is not "1", "TYPEDKAFKA_SOAK is not 1: the soak variant runs only when asked.");
+        const int messages = 500_000;
+        using var run = new GroupRun(output, instances: 3, messages: messages);
+        run.ProduceInBackground(messages);
+        run.WaitUntil("all three hold partitions", () => run.Members.All(m => m.PartitionCount > 0));
+        for (var round = 1; run.Ledger.DistinctReleased < messages * 9 / 10; round++)
+        {
+            var released = run.Ledger.DistinctReleased;
+            run.Leave(run.Members[0]);
+            run.Join($"joined-{round}");
+            run.WaitUntil($"round {round}: more released", () => run.Ledger.DistinctReleased > released + (messages / 50) || run.Ledger.DistinctReleased >= messages);
+        }
+
+        run.WaitUntilAllReleased();
+        var counts = run.Finish();
+
+        Assert.Equal(0, counts.Lost);
+        Assert.Equal(0, counts.DuplicatesAfterCommit);
+        run.AssertOrderPerInstance(offsetsOnlyGoForward: true);
+    }
+
+    /// <summary>
+    /// New partitions reach a group by rebalance after the client's metadata refresh. The embedded
+    /// brokers cannot add partitions (TopicTests in TypedKafka.Testing.Tests), so this runs against
+    /// a real cluster only (TYPEDKAFKA_BOOTSTRAP).
+    /// </summary>
+    [SkippableFact]
+    public void Partitions_added_to_a_subscribed_topic_are_read_after_the_next_rebalance()
+    {
+        using var target = KafkaTarget.OnRealCluster();
+        var topic = target.NewTopic("grow", 2);
+        target.Produce(topic, Enumerable.Range(0, 20).Select(i => LocalMessage.FromStrings(i % 2, Base + i, null, $"m{i}")));
+        var options = new ConsumerOptions { ConsumerGroup = $"grow-{Guid.NewGuid():N}" };
+        using var manager = new ConsumerManager(target.Config(("topic.metadata.refresh.interval.ms", "1000")), [SourceTopic.FromEarliest(topic)], options);
+        Replay.Until(manager, rows => rows.Count == 20);
+
+        using (var admin = new Confluent.Kafka.AdminClientBuilder(target.Config()).Build())
+        {
+            admin.CreatePartitionsAsync([new Confluent.Kafka.Admin.PartitionsSpecification { Topic = topic, IncreaseTo = 4 }]).GetAwaiter().GetResult();
+        }
+
+        target.Produce(topic, Enumerable.Range(20, 20).Select(i => LocalMessage.FromStrings(i % 4, Base + i, null, $"m{i}")));
+        var later = Replay.Until(manager, rows => rows.Count == 20);
+        Assert.Equal(10, later.Count(r => r.Partition >= 2));
+        Assert.Equal(4, manager.PartitionCount);
+    }
+
+    /// <summary>Without a group, <see cref="ConsumerOptions.PartitionDiscoveryInterval"/> finds new partitions; real cluster only, as above.</summary>
+    [SkippableFact]
+    public void Partition_discovery_reads_partitions_added_to_an_assigned_topic()
+    {
+        using var target = KafkaTarget.OnRealCluster();
+        var topic = target.NewTopic("grow", 2);
+        using var manager = new ConsumerManager(target.Config(), [SourceTopic.FromEarliest(topic)], new ConsumerOptions { PartitionDiscoveryInterval = TimeSpan.FromSeconds(1) });
+        using (var admin = new Confluent.Kafka.AdminClientBuilder(target.Config()).Build())
+        {
+            admin.CreatePartitionsAsync([new Confluent.Kafka.Admin.PartitionsSpecification { Topic = topic, IncreaseTo = 3 }]).GetAwaiter().GetResult();
+        }
+
+        target.Produce(topic, Enumerable.Range(0, 9).Select(i => LocalMessage.FromStrings(i % 3, Base + i, null, $"m{i}")));
+        var rows = Replay.Until(manager, rows => rows.Count == 9);
+        Assert.Equal(3, rows.Where(r => r.Partition == 2).Count());
+    }
+
     /// <summary>Members of one fresh group over one fresh topic, a background producer, and the ledger of what happened.</summary>
     private sealed class GroupRun : IDisposable
     {
@@ -82,11 +153,19 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly Dictionary<string, string> _config;
         private Task? _producer;
+        private readonly int _messages;
+        private readonly ConsumerOptions _options;
         private long[] _produced = new long[Partitions];
 
         public GroupRun(ITestOutputHelper output, int instances, params (string Key, string Value)[] extra)
+            : this(output, instances, Messages, extra)
+        {
+        }
+
+        public GroupRun(ITestOutputHelper output, int instances, int messages, params (string Key, string Value)[] extra)
         {
             _output = output;
+            _messages = messages;
             _cluster.CreateTopic(_topic, Partitions);
             // The embedded brokers wait session.timeout.ms - 1 s for members to rejoin before they
             // assign anew (Apache Kafka waits only until all have rejoined): a short session keeps rebalances short.
@@ -102,8 +181,8 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
                 _config[key] = value;
             }
 
-            var options = new ConsumerOptions { ConsumerGroup = $"group-{Guid.NewGuid():N}", BatchSize = 1_000 };
-            Members = [.. Enumerable.Range(0, instances).Select(i => new GroupMember($"instance-{i}", _config, [SourceTopic.FromEarliest(_topic)], options with { Logger = Log(i) }, Ledger))];
+            _options = new ConsumerOptions { ConsumerGroup = $"group-{Guid.NewGuid():N}", BatchSize = 1_000 };
+            Members = [.. Enumerable.Range(0, instances).Select(i => new GroupMember($"instance-{i}", _config, [SourceTopic.FromEarliest(_topic)], _options with { Logger = Log(i) }, Ledger))];
         }
 
         public List<GroupMember> Members { get; }
@@ -155,7 +234,7 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
             {
                 var failed = Members.Concat(_left).FirstOrDefault(m => m.Failure is not null);
                 Assert.True(failed is null, $"{failed?.Name} failed: {failed?.Failure}");
-                Assert.True(_clock.Elapsed < TimeSpan.FromSeconds(120), $"Waited 120 s for {what}: {Ledger.DistinctReleased} distinct rows released; partitions held {string.Join(", ", Members.Select(m => $"{m.Name} {m.PartitionCount}"))}.");
+                Assert.True(_clock.Elapsed < TimeSpan.FromSeconds(_messages > Messages ? 1_200 : 120), $"Waited 120 s for {what}: {Ledger.DistinctReleased} distinct rows released; partitions held {string.Join(", ", Members.Select(m => $"{m.Name} {m.PartitionCount}"))}.");
                 spin.SpinOnce(sleep1Threshold: 1);
             }
 
@@ -166,7 +245,13 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
         {
             WaitUntil("every message produced", () => _producer!.IsCompleted);
             _producer!.GetAwaiter().GetResult();
-            WaitUntil("every message released", () => Ledger.DistinctReleased >= Messages);
+            WaitUntil("every message released", () => Ledger.DistinctReleased >= _messages);
+        }
+
+        public void Join(string name)
+        {
+            Members.Add(new GroupMember(name, _config, [SourceTopic.FromEarliest(_topic)], _options with { Logger = Log(Logs.Count) }, Ledger));
+            _output.WriteLine($"{_clock.ElapsedMilliseconds,6} ms: {name} joined");
         }
 
         public void Leave(GroupMember member)
