@@ -45,6 +45,9 @@ public sealed record TypedKafkaConsumerOptions
     /// <summary>During replay, a partition without progress for this long stops holding the others back (<see cref="ConsumerOptions.IdleTimeout"/>); null waits forever.</summary>
     public TimeSpan? IdleTimeout { get; set; }
 
+    /// <summary>Within a partition, rows up to this far behind its latest time are still released in timestamp order (<see cref="ConsumerOptions.MaxOutOfOrderness"/>); zero keeps offset order.</summary>
+    public TimeSpan MaxOutOfOrderness { get; set; }
+
     /// <summary>Replay history at its recorded pace times this (1 = as recorded, 10 = ten times faster; <see cref="ReplayPace.Recorded"/>); null replays as fast as it can be read.</summary>
     public double? Speed { get; set; }
 

@@ -6,7 +6,8 @@ namespace TypedKafka.Windows;
 /// <summary>
 /// Parquet files of closed windows, through ParquetSharp's Arrow API, named and written
 /// atomically as <see cref="WindowFiles"/> describes (<c>2026-11-24T08-00-00Z.parquet</c>).
-/// The Arrow schema is stored in the file, so reading it back gives the same column types.
+/// The Arrow schema is stored in the file, so reading it back gives the same column types, and a
+/// window's file is byte for byte the same on every run over the same rows.
 /// </summary>
 public static class ParquetWindowFiles
 {
@@ -21,9 +22,10 @@ public static class ParquetWindowFiles
             using var properties = new WriterPropertiesBuilder().Compression(Compression.Snappy).Build();
             using var arrowProperties = new ArrowWriterPropertiesBuilder().StoreSchema().Build();
             using var writer = new FileWriter(stream, window.Schema, properties, arrowProperties, leaveOpen: true);
-            foreach (var batch in window.Batches)
+            // Buffered: row groups are cut by row count (the writer's maximum), not at each batch.
+            foreach (var batch in window.Rebatched(WindowFiles.RowsPerBatch))
             {
-                writer.WriteRecordBatch(batch);
+                writer.WriteBufferedRecordBatch(batch);
             }
 
             writer.Close();

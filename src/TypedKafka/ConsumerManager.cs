@@ -72,6 +72,7 @@ public sealed class ConsumerManager : IDisposable
         {
             LiveHoldMs = options.LiveOrdering is LiveOrdering.Held held ? (long)held.MaxDelay.TotalMilliseconds : null,
             IdleTimeoutMs = options.IdleTimeout is { } idle ? (long)idle.TotalMilliseconds : null,
+            MaxOutOfOrdernessMs = (long)options.MaxOutOfOrderness.TotalMilliseconds,
             EventTime = options.Timestamp is not null,
             PaceSpeed = options.Pace is ReplayPace.AtRecordedPace paced ? paced.Speed : null,
         };

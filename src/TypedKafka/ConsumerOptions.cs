@@ -64,6 +64,16 @@ public sealed record ConsumerOptions
     /// </summary>
     public MessageTimestamp? Timestamp { get; init; }
 
+    /// <summary>
+    /// Event time that goes back within a partition: a row up to this far behind the partition's
+    /// stream time (the latest time it delivered) is still released in timestamp order, held in a
+    /// bounded reorder buffer per partition (the watermark trails each partition by this much); a row
+    /// further behind is late: it keeps its offset position (after every row consumed before it) and
+    /// counts in <c>out_of_order_releases</c>. Zero (the default): rows leave each partition in offset order.
+    /// Applies whenever rows are held: in replay, and live under <see cref="LiveOrdering.Hold"/>.
+    /// </summary>
+    public TimeSpan MaxOutOfOrderness { get; init; }
+
     /// <summary>How fast history is replayed: <see cref="ReplayPace.Unpaced"/> (the default) or at the recorded pace (<see cref="ReplayPace.Recorded"/>).</summary>
     public ReplayPace Pace { get; init; } = ReplayPace.Unpaced;
 
@@ -102,6 +112,11 @@ public sealed record ConsumerOptions
         if (IdleTimeout is { } idle && (idle <= TimeSpan.Zero || idle.Ticks % TimeSpan.TicksPerMillisecond != 0))
         {
             throw new ArgumentOutOfRangeException(nameof(IdleTimeout), idle, $"{nameof(IdleTimeout)} must be positive whole milliseconds, or null to wait for every partition.");
+        }
+
+        if (MaxOutOfOrderness < TimeSpan.Zero || MaxOutOfOrderness.Ticks % TimeSpan.TicksPerMillisecond != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxOutOfOrderness), MaxOutOfOrderness, $"{nameof(MaxOutOfOrderness)} must be zero or more whole milliseconds.");
         }
 
         if (LiveOrdering is null)

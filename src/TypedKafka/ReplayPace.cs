@@ -22,7 +22,7 @@ public abstract record ReplayPace
     {
         if (!(speed > 0 && double.IsFinite(speed)))
         {
-            throw new ArgumentOutOfRangeException(nameof(speed), speed, "The speed must be positive and finite, e.g. 1 (as recorded) or 10 (ten times faster).");
+            throw new ArgumentOutOfRangeException(nameof(speed), speed, "speed must be positive and finite, e.g. 1 (as recorded) or 10 (ten times faster).");
         }
 
         return new AtRecordedPace(speed);

@@ -41,8 +41,10 @@ public sealed class OptionsValidationTests
     [InlineData("LiveHold", "-00:00:01", "must be zero or more whole milliseconds")]
     [InlineData("IdleTimeout", "00:00:00", "must be positive whole milliseconds")]
     [InlineData("IdleTimeout", "00:00:00.0001", "must be positive whole milliseconds")]
-    [InlineData("Speed", "0", "must be a positive number")]
-    [InlineData("Speed", "-2", "must be a positive number")]
+    [InlineData("Speed", "0", "must be positive and finite")]
+    [InlineData("Speed", "-2", "must be positive and finite")]
+    [InlineData("MaxOutOfOrderness", "-00:00:01", "must be zero or more whole milliseconds")]
+    [InlineData("MaxOutOfOrderness", "00:00:00.0001", "must be zero or more whole milliseconds")]
     public async Task Ordering_settings_out_of_range_name_their_key(string key, string value, string reason)
     {
         var message = await StartFailure(($"TypedKafka:Consumers:trades:{key}", value));

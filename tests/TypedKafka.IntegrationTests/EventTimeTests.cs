@@ -133,6 +133,71 @@ public sealed class EventTimeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(expected.Select(BrokerTime), rows.Select(r => r.Timestamp));
     }
 
+    [Theory]
+    [InlineData(50)]
+    [InlineData(0)]
+    public void A_reorder_window_releases_event_times_that_go_back_within_a_partition_in_order_and_a_later_one_in_its_offset_position(int windowMs)
+    {
+        var topic = Unique("jitter");
+        _cluster.CreateTopic(topic, Partitions);
+
+        // Per partition, every third event time is 5 ms behind the one before (inside a 50 ms window); the partitions interleave.
+        static long Jittered(int partition, int k) => Base + (k * 30L) + (partition * 7L) + (k % 3 == 2 ? -35 : 0);
+        const int perPartition = 40, lateAfter = 20;
+        var messages = new List<(int Partition, long EventTime)>();
+        for (var k = 0; k < perPartition; k++)
+        {
+            for (var p = 0; p < Partitions; p++)
+            {
+                messages.Add((p, Jittered(p, k)));
+            }
+
+            if (k == lateAfter)
+            {
+                // 200 ms behind partition 0's latest: late for the window, so it keeps its offset position.
+                messages.Add((0, Jittered(0, k) - 200));
+            }
+        }
+
+        _cluster.Produce(topic, messages.Select((m, i) => LocalMessage.FromStrings(m.Partition, BrokerTime(i), m.EventTime.ToString(CultureInfo.InvariantCulture), i.ToString(CultureInfo.InvariantCulture))));
+        var options = new ConsumerOptions
+        {
+            BatchSize = 11,
+            MaxOutOfOrderness = TimeSpan.FromMilliseconds(windowMs),
+            Timestamp = static (key, _, _) => long.Parse(Encoding.ASCII.GetString(key), CultureInfo.InvariantCulture),
+        };
+        using var manager = new ConsumerManager(Config(), [SourceTopic.FromEarliest(topic)], options);
+        var rows = PollUntilLive(manager);
+
+        var order = rows.Select(r => int.Parse(r.Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(Enumerable.Range(0, messages.Count), order.Order());
+        var late = messages.FindIndex(m => m.EventTime == Jittered(0, lateAfter) - 200);
+        var onTime = order.Where(i => i != late).Select(i => messages[i].EventTime).ToList();
+        long outOfOrder = 0, latest = long.MinValue;
+        foreach (var eventTime in rows.Select(r => r.EventTime))
+        {
+            outOfOrder += eventTime < latest ? 1 : 0;
+            latest = Math.Max(latest, eventTime);
+        }
+
+        using var state = manager.PartitionState();
+        Assert.Equal(outOfOrder, ((Int64Array)state.Column("out_of_order_releases")).Sum(v => v ?? 0));
+        if (windowMs == 0)
+        {
+            // Offset order per partition: the jitter comes out of order, which the window is there to prevent.
+            Assert.NotEqual(onTime.Order(), onTime);
+            return;
+        }
+
+        Assert.Equal(onTime.Order(), onTime);
+        var partitionZero = order.Where(i => messages[i].Partition == 0).ToList();
+        var position = partitionZero.IndexOf(late);
+        Assert.All(partitionZero.Take(position), i => Assert.True(i < late, $"Row {i} of partition 0, produced after the late row, came before it."));
+        Assert.All(partitionZero.Skip(position + 1), i => Assert.True(i > late, $"Row {i} of partition 0, produced before the late row, came after it."));
+        Assert.True(outOfOrder >= 1, "The late row was not counted.");
+        output.WriteLine($"window {windowMs} ms: {rows.Count} rows, {onTime.Count} on time in event-time order, the late row at position {order.IndexOf(late)} after partition 0's earlier offsets, {outOfOrder} out-of-order releases counted");
+    }
+
     [Fact]
     public void A_replay_paced_at_ten_times_the_recorded_speed_takes_at_least_a_tenth_of_the_recorded_span()
     {

@@ -24,16 +24,19 @@ public sealed class WindowFilesTests : IDisposable
         format == "arrow" ? Batches.ReadArrow(path) : Batches.ReadParquet(path);
 
     /// <summary>Released batches over three minutes, cut into one-minute windows.</summary>
-    private static (List<ClosedWindow> Windows, List<string> ReleasedRows) Replay(long[][] releases)
+    private static (List<ClosedWindow> Windows, List<string> ReleasedRows) Replay(long[][] releases) =>
+        Replay(releases.Select(Batches.Of));
+
+    private static (List<ClosedWindow> Windows, List<string> ReleasedRows) Replay(IEnumerable<Apache.Arrow.RecordBatch> releases)
     {
         using var assembler = new WindowAssembler(new TumblingWindowOptions(TimeSpan.FromMinutes(1)));
         var windows = new List<ClosedWindow>();
         var rows = new List<string>();
-        foreach (var timestamps in releases)
+        foreach (var batch in releases)
         {
-            var batch = Batches.Of(timestamps);
-            rows.AddRange(Batches.Rows([batch]));
-            windows.AddRange(assembler.Add(batch, timestamps[^1], isLive: false));
+            var batchRows = Batches.Rows([batch]);
+            rows.AddRange(batchRows);
+            windows.AddRange(assembler.Add(batch, long.Parse(batchRows[^1].Split('|')[5], System.Globalization.CultureInfo.InvariantCulture), isLive: false));
         }
 
         windows.AddRange(assembler.Complete());
@@ -67,6 +70,45 @@ public sealed class WindowFilesTests : IDisposable
         Assert.Equal(paths.Order(), Directory.GetFiles(_directory).Order());
         Assert.Equal(released, paths.SelectMany(p => Read(format, p)));
         Assert.Equal([3, 3, 3], paths.Select(p => Read(format, p).Count));
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void A_file_is_the_same_bytes_whatever_batches_its_rows_were_released_in(string format)
+    {
+        // The same nine rows released in three batches, then one at a time.
+        var (inThree, rows) = Replay(Releases);
+        var (oneByOne, _) = Replay(rows.Select(row => Batches.FromRows([row])));
+        Assert.NotEqual(inThree[0].Batches.Count, oneByOne[0].Batches.Count);
+
+        var first = inThree.Select(w => File.ReadAllBytes(Write(format, w, Path.Combine(_directory, "three")))).ToList();
+        var second = oneByOne.Select(w => File.ReadAllBytes(Write(format, w, Path.Combine(_directory, "single")))).ToList();
+        inThree.Concat(oneByOne).ToList().ForEach(w => w.Dispose());
+
+        Assert.Equal(3, first.Count);
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void Rebatched_cuts_rows_at_the_same_places_into_copies_that_outlive_the_window()
+    {
+        var (windows, released) = Replay([.. Releases.SelectMany(r => r).Select(t => new[] { t })]);
+        var all = new List<string>();
+        var lengths = new List<int>();
+        foreach (var window in windows)
+        {
+            foreach (var batch in window.Rebatched(2))
+            {
+                lengths.Add(batch.Length);
+                all.AddRange(Batches.Rows([batch]));
+            }
+
+            window.Dispose();
+        }
+
+        Assert.Equal(released, all);
+        Assert.Equal([2, 1, 2, 1, 2, 1], lengths);
+        Assert.Throws<ArgumentOutOfRangeException>(() => windows[0].Rebatched(0));
     }
 
     [Theory]

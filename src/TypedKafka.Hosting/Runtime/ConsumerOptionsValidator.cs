@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace TypedKafka.Hosting.Runtime;
@@ -68,20 +69,11 @@ internal sealed class ConsumerOptionsValidator(string name, string path, string 
             }
         }
 
-        if (options.LiveHold is { } hold && (hold < TimeSpan.Zero || hold.Ticks % TimeSpan.TicksPerMillisecond != 0))
-        {
-            errors.Add($"{path}:LiveHold: must be zero or more whole milliseconds, was {hold}.");
-        }
-
-        if (options.IdleTimeout is { } idle && (idle <= TimeSpan.Zero || idle.Ticks % TimeSpan.TicksPerMillisecond != 0))
-        {
-            errors.Add($"{path}:IdleTimeout: must be positive whole milliseconds, was {idle}.");
-        }
-
-        if (options.Speed is { } speed && !(speed > 0 && double.IsFinite(speed)))
-        {
-            errors.Add($"{path}:Speed: must be a positive number (1 = as recorded, 10 = ten times faster), was {speed}.");
-        }
+        // The core's own checks, so that each rule has one source; the error names the hosting key.
+        CoreCheck(errors, path, "LiveHold", options.LiveHold, hold => LiveOrdering.Hold(hold));
+        CoreCheck(errors, path, "IdleTimeout", options.IdleTimeout, idle => new ConsumerOptions { IdleTimeout = idle }.Validate());
+        CoreCheck(errors, path, "MaxOutOfOrderness", (TimeSpan?)options.MaxOutOfOrderness, window => new ConsumerOptions { MaxOutOfOrderness = window }.Validate());
+        CoreCheck(errors, path, "Speed", options.Speed, speed => ReplayPace.Recorded(speed));
 
         var onError = options.OnHandlerError;
         if (!Enum.IsDefined(onError.Policy))
@@ -186,6 +178,27 @@ internal sealed class ConsumerOptionsValidator(string name, string path, string 
         if (value <= 0)
         {
             errors.Add($"{path}:{key}: must be positive, was {value}.");
+        }
+    }
+
+    private static void CoreCheck<T>(List<string> errors, string path, string key, T? value, Action<T> check)
+        where T : struct
+    {
+        if (value is not { } given)
+        {
+            return;
+        }
+
+        try
+        {
+            check(given);
+        }
+        catch (ArgumentException e)
+        {
+            // The core's sentence without the core's parameter name, which the hosting key replaces.
+            var message = e.Message.Split(" (Parameter '", 2)[0].TrimEnd('.');
+            message = e.ParamName is { } name && message.StartsWith(name + " ", StringComparison.Ordinal) ? message[(name.Length + 1)..] : message;
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}:{key}: {message}, was {given}."));
         }
     }
 }

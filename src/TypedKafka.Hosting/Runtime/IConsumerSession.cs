@@ -161,6 +161,7 @@ internal static class ConsumerConfig
         Logger = options.ClientLogger,
         LiveOrdering = options.LiveHold is { } hold ? LiveOrdering.Hold(hold) : LiveOrdering.OnArrival,
         IdleTimeout = options.IdleTimeout,
+        MaxOutOfOrderness = options.MaxOutOfOrderness,
         FailOnDataLoss = options.FailOnDataLoss,
         Pace = options.Speed is { } speed ? ReplayPace.Recorded(speed) : ReplayPace.Unpaced,
         ConsumerGroup = options.ConsumerGroup,

@@ -27,6 +27,12 @@ internal sealed record EngineOptions(
     /// <summary>Replay at the recorded pace times this (1 = as recorded); null releases replayed rows as fast as they can be read.</summary>
     public double? PaceSpeed { get; init; }
 
+    /// <summary>
+    /// Within a partition, a message up to this far behind the partition's stream time is still
+    /// released in timestamp order; one further behind keeps its offset position. 0 keeps offset order.
+    /// </summary>
+    public long MaxOutOfOrdernessMs { get; init; }
+
     /// <summary>Paused partitions resume once the buffer drains below this fraction of both bounds.</summary>
     public const double ResumeFraction = 0.5;
 
@@ -45,6 +51,11 @@ internal sealed record EngineOptions(
         if (LiveHoldMs is < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(LiveHoldMs), LiveHoldMs, "The live hold must be zero or more.");
+        }
+
+        if (MaxOutOfOrdernessMs < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxOutOfOrdernessMs), MaxOutOfOrdernessMs, "The reorder window must be zero or more.");
         }
 
         if (IdleTimeoutMs is <= 0)

@@ -41,7 +41,7 @@ internal sealed partial class OrderedMergeEngine
             _topicIndexes.Add(spec.Topic, topicIndex);
         }
 
-        var tracked = new TrackedPartition(spec, topicIndex, _chunkPool);
+        var tracked = new TrackedPartition(spec, topicIndex, _chunkPool, _options.MaxOutOfOrdernessMs);
         if (_nowMs != long.MinValue)
         {
             // Waiting for its progress (the idle timeout) counts from now.

@@ -68,7 +68,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
                 topicIndexes.Add(spec.Topic, topicIndex);
             }
 
-            tracked.Add(new TrackedPartition(spec, topicIndex, _chunkPool));
+            tracked.Add(new TrackedPartition(spec, topicIndex, _chunkPool, options.MaxOutOfOrdernessMs));
         }
 
         if (tracked.Count == 0 && topicOrder is null)
@@ -205,7 +205,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         {
             if (allCaughtUp && _options.LiveHoldMs is { } hold && partition.Buffer.Count > 0)
             {
-                Consider(partition.Buffer.PeekAt(0).ArrivalMs + hold);
+                Consider(partition.Buffer.PeekFirst().ArrivalMs + hold);
             }
 
             if (_options.IdleTimeoutMs is { } idle && !partition.CaughtUp && !partition.IsPaused && partition.IdleSinceMs is null)
@@ -220,7 +220,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
 
             if (IsPaced && _paceOriginTimestampMs is { } origin && partition.Buffer.Count > 0)
             {
-                Consider(_paceOriginClockMs + (long)Math.Ceiling((partition.Buffer.PeekAt(0).TimestampMs - origin) / _options.PaceSpeed!.Value));
+                Consider(_paceOriginClockMs + (long)Math.Ceiling((partition.Buffer.PeekFirst().TimestampMs - origin) / _options.PaceSpeed!.Value));
             }
         }
 
@@ -248,7 +248,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         }
 
         var before = tracked.Buffer.Bytes;
-        tracked.Buffer.Append(offset, timestampMs, brokerTimestampMs ?? timestampMs, _nowMs, key, keyIsNull, value, valueIsNull);
+        tracked.Buffer.Append(offset, timestampMs, brokerTimestampMs ?? timestampMs, _nowMs, key, keyIsNull, value, valueIsNull, startsRun: tracked.LastHeldIsLate);
         HeldMessageCount++;
         HeldBytes += tracked.Buffer.Bytes - before;
     }
@@ -294,9 +294,9 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         var watermark = ComputeWatermark();
         var (strict, held) = ReleaseBounds(watermark);
         var totals = default(ReleaseTotals);
-        var count = Merge(strict, held, ref totals, out var backlog);
+        var count = Merge(strict, TieFloor(strict), held, ref totals, out var backlog);
         var batch = MessageBatchBuilder.Build(_releasing.AsSpan(0, count), totals, _partitions, _options.EventTime);
-        Commit();
+        RemoveReleased();
         UpdateLive();
         DecideBackpressure(watermark, backlog);
         return batch;
@@ -344,7 +344,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
                 return long.MinValue;
             }
 
-            watermark = Math.Min(watermark, partition.StreamTimeMs);
+            watermark = Math.Min(watermark, partition.WatermarkMs);
         }
 
         return watermark;
@@ -371,15 +371,42 @@ internal sealed partial class OrderedMergeEngine : IDisposable
                 continue;
             }
 
-            var streamTime = partition.HasConsumed ? partition.StreamTimeMs : long.MinValue;
-            strict = Math.Min(strict, streamTime);
+            strict = Math.Min(strict, partition.WatermarkMs);
             if (!partition.AtEnd)
             {
-                held = Math.Min(held, streamTime);
+                held = Math.Min(held, partition.WatermarkMs);
             }
         }
 
         return (strict, held);
+    }
+
+    /// <summary>
+    /// The lowest partition index that may still deliver a row stamped <paramref name="strict"/>:
+    /// a partition whose stream time (less the reorder window) is exactly that, among those the bound
+    /// is taken over. A row at <paramref name="strict"/> of a higher index must wait, since such a row
+    /// would go before it: ties break the same way whenever rows arrive, so a rerun over the same
+    /// range releases the same sequence. <see cref="int.MaxValue"/> when no partition may.
+    /// </summary>
+    private int TieFloor(long strict)
+    {
+        if (strict is long.MinValue or long.MaxValue)
+        {
+            return int.MaxValue;
+        }
+
+        var live = AllCaughtUp;
+        for (var i = 0; i < _partitions.Length; i++)
+        {
+            var partition = _partitions[i];
+            var counts = live ? !partition.Done : !partition.CaughtUp && partition.IdleSinceMs is null;
+            if (counts && partition.WatermarkMs == strict)
+            {
+                return i;
+            }
+        }
+
+        return int.MaxValue;
     }
 
     /// <summary>Replayed rows go out at the recorded pace until the replay is over.</summary>
@@ -424,16 +451,16 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     /// first head that may not go yet, so that order is never broken. <paramref name="backlog"/>:
     /// releasable messages were left for the next poll (the batch was full).
     /// </summary>
-    private int Merge(long strict, long held, ref ReleaseTotals totals, out bool backlog)
+    private int Merge(long strict, int tieFloor, long held, ref ReleaseTotals totals, out bool backlog)
     {
         _heap.Clear();
         var upper = Math.Max(strict, held);
         for (var i = 0; i < _partitions.Length; i++)
         {
             var buffer = _partitions[i].Buffer;
-            if (buffer.Count > 0 && buffer.PeekAt(0).TimestampMs <= upper)
+            if (buffer.Count > 0 && buffer.PeekFirst().TimestampMs <= upper)
             {
-                _heap.AddUnordered(buffer.PeekAt(0).TimestampMs, i);
+                _heap.AddUnordered(buffer.PeekFirst().TimestampMs, i);
             }
         }
 
@@ -449,8 +476,9 @@ internal sealed partial class OrderedMergeEngine : IDisposable
             var index = _heap.Min.Partition;
             var partition = _partitions[index];
             var buffer = partition.Buffer;
-            ref readonly var message = ref buffer.PeekAt(partition.Taken);
-            if (message.TimestampMs > strict && (message.TimestampMs > held || message.ArrivalMs > holdUntil))
+            ref readonly var message = ref buffer.PeekNext();
+            var inOrder = message.TimestampMs < strict || (message.TimestampMs == strict && index <= tieFloor);
+            if (!inOrder && (message.TimestampMs > held || message.ArrivalMs > holdUntil))
             {
                 break;
             }
@@ -491,11 +519,10 @@ internal sealed partial class OrderedMergeEngine : IDisposable
             }
 
             _releasing[count++] = new ReleasedMessage(index, message);
-            partition.Taken++;
-            partition.TakenBytes += keyLength + valueLength;
-            if (partition.Taken < buffer.Count && buffer.PeekAt(partition.Taken).TimestampMs <= upper)
+            buffer.TakeNext();
+            if (buffer.HasNext && buffer.PeekNext().TimestampMs <= upper)
             {
-                _heap.ReplaceMinTimestamp(buffer.PeekAt(partition.Taken).TimestampMs);
+                _heap.ReplaceMinTimestamp(buffer.PeekNext().TimestampMs);
             }
             else
             {
@@ -508,22 +535,20 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         return count;
     }
 
-    private void Commit()
+    /// <summary>Drops the rows the release in progress took from the buffers (this is not a Kafka commit).</summary>
+    private void RemoveReleased()
     {
         foreach (var partition in _partitions)
         {
-            if (partition.Taken == 0)
+            if (partition.Buffer.Taken == 0)
             {
                 continue;
             }
 
-            var buffer = partition.Buffer;
-            partition.Released(buffer.PeekAt(partition.Taken - 1).Offset);
-            buffer.RemoveFront(partition.Taken, partition.TakenBytes);
-            HeldMessageCount -= partition.Taken;
-            HeldBytes -= partition.TakenBytes;
-            partition.Taken = 0;
-            partition.TakenBytes = 0;
+            var (count, bytes, releasedThrough) = partition.Buffer.CommitTaken();
+            partition.Released(releasedThrough!.Value);
+            HeldMessageCount -= count;
+            HeldBytes -= bytes;
         }
     }
 
@@ -548,7 +573,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         { CaughtUp: true } => null,
         { IdleSinceMs: { } since } => $"idle since {DateTimeOffset.FromUnixTimeMilliseconds(since):O}; left out of the watermark",
         { HasConsumed: false } => "waiting for first message",
-        _ when partition.StreamTimeMs <= watermark => "holds the watermark",
+        _ when partition.WatermarkMs <= watermark => "holds the watermark",
         _ => null,
     };
 
@@ -568,11 +593,13 @@ internal sealed partial class OrderedMergeEngine : IDisposable
             && HeldBytes <= _options.MaxHeldBytes * EngineOptions.ResumeFraction;
 
         var stalled = !backlog;
+        var tieFloor = TieFloor(watermark);
         if (!over && !under)
         {
-            foreach (var partition in _partitions)
+            for (var i = 0; i < _partitions.Length; i++)
             {
-                if (IsBlocker(partition, watermark) && !partition.IsPaused)
+                var partition = _partitions[i];
+                if (IsBlocker(partition, i, watermark, tieFloor) && !partition.IsPaused)
                 {
                     stalled = false;
                     break;
@@ -583,7 +610,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         for (var i = 0; i < _partitions.Length; i++)
         {
             var partition = _partitions[i];
-            var blocker = IsBlocker(partition, watermark);
+            var blocker = IsBlocker(partition, i, watermark, tieFloor);
             var pause = partition.Done || (over ? backlog || !blocker
                 : !under && partition.IsPaused && !(stalled && blocker));
             if (pause != partition.IsPaused)
@@ -598,6 +625,11 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         }
     }
 
-    private static bool IsBlocker(TrackedPartition partition, long watermark) =>
-        !partition.CaughtUp && partition.IdleSinceMs is null && (!partition.HasConsumed || partition.StreamTimeMs <= watermark);
+    /// <summary>
+    /// A partition whose intake can let more out: one still replaying that has delivered nothing,
+    /// or that holds the watermark, or, among those tied on it, the one whose rows go first (the others' rows at the watermark wait for it).
+    /// </summary>
+    private static bool IsBlocker(TrackedPartition partition, int index, long watermark, int tieFloor) =>
+        !partition.CaughtUp && partition.IdleSinceMs is null
+        && (!partition.HasConsumed || partition.WatermarkMs < watermark || (partition.WatermarkMs == watermark && index <= tieFloor));
 }

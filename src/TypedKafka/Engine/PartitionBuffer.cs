@@ -6,14 +6,23 @@ using System.Runtime.CompilerServices;
 namespace TypedKafka.Engine;
 
 /// <summary>
-/// One partition's held messages in offset order (a FIFO), with their bytes in pooled chunks.
-/// Messages leave in the order they came, so a chunk goes back to the pool as soon as the
-/// release front moves past it: no per-message arrays, no compaction, no fragmentation.
+/// One partition's held messages, stored in offset order with their bytes in pooled chunks, and
+/// handed out in release order. By default release order is offset order (a FIFO), so a chunk goes
+/// back to the pool as soon as the release front moves past it: no per-message arrays, no
+/// compaction, no fragmentation. With a reorder window (<see cref="EngineOptions.MaxOutOfOrdernessMs"/>)
+/// a <see cref="ReorderIndex"/> hands messages out by timestamp instead; storage stays in offset
+/// order, and a chunk goes back once every message in it has been released.
 /// </summary>
-internal sealed class PartitionBuffer(ChunkPool chunkPool) : IDisposable
+internal sealed class PartitionBuffer : IDisposable
 {
     internal const int ChunkSize = 64 * 1024;
     private const int InitialCapacity = 64;
+
+    // A released message left in storage behind an unreleased one (reorder mode only).
+    private const int ReleasedMark = int.MinValue;
+
+    private readonly ChunkPool _chunkPool;
+    private readonly ReorderIndex? _reorder;
 
     // Chunks in use, a ring indexed by chunk number; chunk numbers only grow.
     private byte[][] _chunks = new byte[4][];
@@ -21,19 +30,46 @@ internal sealed class PartitionBuffer(ChunkPool chunkPool) : IDisposable
     private int _chunkCount;
     private int _writePosition;
 
-    // Held messages, a ring; rented because a backlog can make it large.
+    // Stored messages, a ring indexed by sequence number (the order they came in); rented because a backlog can make it large.
     private HeldMessage[] _ring = ArrayPool<HeldMessage>.Shared.Rent(InitialCapacity);
-    private int _head;
+    private long _firstSequence;
+    private long _nextSequence;
 
+    // The release in progress: messages taken, their bytes, and (reorder mode) their sequence numbers.
+    private int _taken;
+    private long _takenBytes;
+    private readonly List<long>? _takenSequences;
+
+    public PartitionBuffer(ChunkPool chunkPool, bool reorder = false)
+    {
+        _chunkPool = chunkPool;
+        if (reorder)
+        {
+            _reorder = new ReorderIndex();
+            _takenSequences = [];
+        }
+    }
+
+    /// <summary>Messages held and not released.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Key and value bytes held.</summary>
+    /// <summary>Key and value bytes of the messages held and not released.</summary>
     public long Bytes { get; private set; }
 
     /// <summary>Bytes of pooled chunks in use, at least <see cref="Bytes"/>.</summary>
     public long ReservedBytes { get; private set; }
 
-    public void Append(long offset, long timestampMs, long brokerTimestampMs, long arrivalMs, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull)
+    /// <summary>Messages taken by the release in progress.</summary>
+    public int Taken => _taken;
+
+    /// <summary>There is a message left to take in the release in progress.</summary>
+    public bool HasNext => _taken < Count;
+
+    /// <summary>
+    /// Stores a message. In reorder mode it is placed by timestamp among the messages held since the
+    /// last one that <paramref name="startsRun"/> (a late message: it keeps its offset position).
+    /// </summary>
+    public void Append(long offset, long timestampMs, long brokerTimestampMs, long arrivalMs, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull, bool startsRun = false)
     {
         var size = key.Length + value.Length;
         var chunk = ChunkWithRoomFor(size);
@@ -43,12 +79,13 @@ internal sealed class PartitionBuffer(ChunkPool chunkPool) : IDisposable
         value.CopyTo(destination[key.Length..]);
         _writePosition = position + size;
 
-        if (Count == _ring.Length)
+        if (_nextSequence - _firstSequence == _ring.Length)
         {
             GrowRing();
         }
 
-        ref var slot = ref _ring[(_head + Count) & (_ring.Length - 1)];
+        var sequence = _nextSequence++;
+        ref var slot = ref Slot(sequence);
         slot.Offset = offset;
         slot.TimestampMs = timestampMs;
         slot.BrokerTimestampMs = brokerTimestampMs;
@@ -57,13 +94,31 @@ internal sealed class PartitionBuffer(ChunkPool chunkPool) : IDisposable
         slot.Position = position;
         slot.KeyLength = keyIsNull ? -1 : key.Length;
         slot.ValueLength = valueIsNull ? -1 : value.Length;
+        _reorder?.Add(timestampMs, sequence, startsRun);
         Count++;
         Bytes += size;
     }
 
-    /// <summary>The message <paramref name="index"/> places behind the front (0 is the oldest).</summary>
+    /// <summary>The next message in release order, after those taken by the release in progress.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref readonly HeldMessage PeekAt(int index) => ref _ring[(_head + index) & (_ring.Length - 1)];
+    public ref readonly HeldMessage PeekNext() =>
+        ref _reorder is null ? ref Slot(_firstSequence + _taken) : ref Slot(_reorder.MinSequence);
+
+    /// <summary>The first message in release order (none taken yet); for what falls due.</summary>
+    public ref readonly HeldMessage PeekFirst() =>
+        ref _reorder is null ? ref Slot(_firstSequence) : ref Slot(_reorder.MinSequence);
+
+    /// <summary>Takes <see cref="PeekNext"/> into the release in progress.</summary>
+    public void TakeNext()
+    {
+        ref readonly var message = ref PeekNext();
+        _takenBytes += message.PayloadBytes;
+        _taken++;
+        if (_reorder is not null)
+        {
+            _takenSequences!.Add(_reorder.RemoveMin());
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<byte> Key(in HeldMessage message) =>
@@ -73,38 +128,61 @@ internal sealed class PartitionBuffer(ChunkPool chunkPool) : IDisposable
     public ReadOnlySpan<byte> Value(in HeldMessage message) =>
         message.ValueLength <= 0 ? default : _chunks[message.Chunk & (_chunks.Length - 1)].AsSpan(message.Position + Math.Max(message.KeyLength, 0), message.ValueLength);
 
-    /// <summary>Removes the <paramref name="count"/> oldest messages, holding <paramref name="bytes"/> key and value bytes, and returns chunks nothing points into any more.</summary>
-    public void RemoveFront(int count, long bytes)
+    /// <summary>
+    /// Ends the release in progress: the taken messages leave, and chunks nothing unreleased points
+    /// into go back. Returns how many left, their bytes, and the last offset below which every
+    /// stored offset has been released (null when no message left).
+    /// </summary>
+    public (int Count, long Bytes, long? ReleasedThrough) CommitTaken()
     {
-        if ((uint)count > (uint)Count)
+        var (count, bytes) = (_taken, _takenBytes);
+        if (count == 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(count), count, $"Only {Count} messages are held.");
+            return (0, 0, null);
         }
 
-        _head = (_head + count) & (_ring.Length - 1);
+        long lastReleased;
+        if (_reorder is null)
+        {
+            lastReleased = Slot(_firstSequence + count - 1).Offset;
+            _firstSequence += count;
+        }
+        else
+        {
+            foreach (var sequence in _takenSequences!)
+            {
+                Slot(sequence).ValueLength = ReleasedMark;
+            }
+
+            _takenSequences.Clear();
+            lastReleased = Slot(_firstSequence).Offset - 1;
+            while (_firstSequence < _nextSequence && Slot(_firstSequence).ValueLength == ReleasedMark)
+            {
+                lastReleased = Slot(_firstSequence).Offset;
+                _firstSequence++;
+            }
+        }
+
         Count -= count;
         Bytes -= bytes;
-        ReturnChunksBefore(Count == 0 ? _firstChunk + _chunkCount : _ring[_head].Chunk);
-    }
-
-    /// <summary>Removes the <paramref name="count"/> oldest messages.</summary>
-    public void RemoveFront(int count)
-    {
-        long bytes = 0;
-        for (var i = 0; i < count && i < Count; i++)
-        {
-            bytes += PeekAt(i).PayloadBytes;
-        }
-
-        RemoveFront(count, bytes);
+        _taken = 0;
+        _takenBytes = 0;
+        ReturnChunksBefore(_firstSequence == _nextSequence ? _firstChunk + _chunkCount : Slot(_firstSequence).Chunk);
+        return (count, bytes, lastReleased);
     }
 
     public void Dispose()
     {
-        RemoveFront(Count);
+        ReturnChunksBefore(_firstChunk + _chunkCount);
         ArrayPool<HeldMessage>.Shared.Return(_ring);
         _ring = [];
+        _firstSequence = _nextSequence;
+        Count = 0;
+        Bytes = 0;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref HeldMessage Slot(long sequence) => ref _ring[(int)(sequence & (_ring.Length - 1))];
 
     /// <summary>The number of the chunk, the newest, that has room for <paramref name="size"/> more bytes.</summary>
     private int ChunkWithRoomFor(int size)
@@ -130,7 +208,7 @@ internal sealed class PartitionBuffer(ChunkPool chunkPool) : IDisposable
         }
 
         var number = _firstChunk + _chunkCount;
-        var chunk = chunkPool.Rent(Math.Max(ChunkSize, size));
+        var chunk = _chunkPool.Rent(Math.Max(ChunkSize, size));
         _chunks[number & (_chunks.Length - 1)] = chunk;
         _chunkCount++;
         ReservedBytes += chunk.Length;
@@ -144,7 +222,7 @@ internal sealed class PartitionBuffer(ChunkPool chunkPool) : IDisposable
         {
             ref var slot = ref _chunks[_firstChunk & (_chunks.Length - 1)];
             ReservedBytes -= slot.Length;
-            chunkPool.Return(slot);
+            _chunkPool.Return(slot);
             slot = null!;
             _firstChunk++;
             _chunkCount--;
@@ -161,14 +239,12 @@ internal sealed class PartitionBuffer(ChunkPool chunkPool) : IDisposable
         // The shared pool hands out power-of-two lengths, which the ring's masking relies on.
         var larger = ArrayPool<HeldMessage>.Shared.Rent(_ring.Length * 2);
         Debug.Assert(BitOperations.IsPow2(larger.Length), "ring capacity must be a power of two");
-        var mask = _ring.Length - 1;
-        for (var i = 0; i < Count; i++)
+        for (var sequence = _firstSequence; sequence < _nextSequence; sequence++)
         {
-            larger[i] = _ring[(_head + i) & mask];
+            larger[(int)(sequence & (larger.Length - 1))] = Slot(sequence);
         }
 
         ArrayPool<HeldMessage>.Shared.Return(_ring);
         _ring = larger;
-        _head = 0;
     }
 }

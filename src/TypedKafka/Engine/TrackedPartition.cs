@@ -24,12 +24,14 @@ internal sealed class TrackedPartition
     // The highest offset seen past the end bound, so that redelivered ones are not counted twice.
     private long _pastEndOffset = -1;
 
-    public TrackedPartition(PartitionSpec spec, int topicIndex, ChunkPool chunkPool)
+    /// <summary>Starts tracking a partition; <paramref name="reorderWindowMs"/> is how far behind the stream time a message may be and still be released in timestamp order (0 keeps offset order).</summary>
+    public TrackedPartition(PartitionSpec spec, int topicIndex, ChunkPool chunkPool, long reorderWindowMs = 0)
     {
         Spec = spec;
         TopicIndex = topicIndex;
         TopicUtf8 = Encoding.UTF8.GetBytes(spec.Topic);
-        Buffer = new PartitionBuffer(chunkPool);
+        ReorderWindowMs = reorderWindowMs;
+        Buffer = new PartitionBuffer(chunkPool, reorder: reorderWindowMs > 0);
         ConsumedOffset = ReleasedOffset = _catchUpOffset = spec.StartOffset - 1;
         CaughtUp = IsLive = spec.StartOffset >= spec.EndOffset;
         if (spec.StartOffset >= spec.BoundOffset)
@@ -59,6 +61,18 @@ internal sealed class TrackedPartition
     public long StreamTimeMs { get; private set; } = long.MinValue;
 
     public long? LastConsumedTimestampMs { get; private set; }
+
+    /// <summary>See <see cref="EngineOptions.MaxOutOfOrdernessMs"/>.</summary>
+    public long ReorderWindowMs { get; }
+
+    /// <summary>
+    /// What this partition lets the watermark reach: no message it delivers later can be stamped
+    /// before it, except a late one. Its stream time less the reorder window; <see cref="long.MinValue"/> before the first message.
+    /// </summary>
+    public long WatermarkMs => HasConsumed ? StreamTimeMs - ReorderWindowMs : long.MinValue;
+
+    /// <summary>The last message held came further behind the stream time than the reorder window allows: it keeps its offset position.</summary>
+    public bool LastHeldIsLate { get; private set; }
 
     /// <summary>Consumption reached the end of the replay range, the cutoff or the end bound. Never goes back.</summary>
     public bool CaughtUp { get; private set; }
@@ -98,12 +112,6 @@ internal sealed class TrackedPartition
     /// <summary>Messages the log no longer held when they were to be read: gone without being consumed.</summary>
     public long LostMessages { get; set; }
 
-    /// <summary>Messages taken from the front by the release in progress.</summary>
-    public int Taken { get; set; }
-
-    /// <summary>Key and value bytes of the messages taken by the release in progress.</summary>
-    public long TakenBytes { get; set; }
-
     /// <summary>Records a consumed message and says whether to hold it.</summary>
     public Delivery Consume(long offset, long timestampMs, long cutoffMs, long nowMs)
     {
@@ -127,6 +135,7 @@ internal sealed class TrackedPartition
             return Delivery.PastEnd;
         }
 
+        LastHeldIsLate = HasConsumed && timestampMs < StreamTimeMs - ReorderWindowMs;
         ConsumedOffset = offset;
         HasConsumed = true;
         LastConsumedTimestampMs = timestampMs;
@@ -173,9 +182,10 @@ internal sealed class TrackedPartition
         }
     }
 
+    /// <summary>Every offset up to <paramref name="lastOffset"/> (inclusive) has been released.</summary>
     public void Released(long lastOffset)
     {
-        ReleasedOffset = lastOffset;
+        ReleasedOffset = Math.Max(ReleasedOffset, lastOffset);
     }
 
     public void UpdateLive()

@@ -54,6 +54,71 @@ public sealed class ClosedWindow : IDisposable
     /// </summary>
     public WindowCloseReason ClosedBy { get; }
 
+    /// <summary>
+    /// The rows copied into batches of exactly <paramref name="rowsPerBatch"/> rows (the last one
+    /// shorter), whatever batches they were released in: a file written from these is the same,
+    /// byte for byte, on every run over the same rows (live or replayed, in any batch size).
+    /// Each batch is valid until the enumeration moves on, which disposes it: one copy at a time.
+    /// </summary>
+    public IEnumerable<RecordBatch> Rebatched(int rowsPerBatch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowsPerBatch);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Cut(rowsPerBatch);
+    }
+
+    private IEnumerable<RecordBatch> Cut(int rowsPerBatch)
+    {
+        var pieces = new List<RecordBatch>();
+        var pending = 0;
+        foreach (var batch in Batches)
+        {
+            for (var at = 0; at < batch.Length;)
+            {
+                var take = Math.Min(rowsPerBatch - pending, batch.Length - at);
+                pieces.Add(Slice(batch, at, take));
+                pending += take;
+                at += take;
+                if (pending == rowsPerBatch)
+                {
+                    using var copy = Copy(pieces, pending);
+                    yield return copy;
+                    pieces.Clear();
+                    pending = 0;
+                }
+            }
+        }
+
+        if (pending > 0)
+        {
+            using var copy = Copy(pieces, pending);
+            yield return copy;
+        }
+    }
+
+    // Slices share the window's buffers: never disposed themselves.
+    private static RecordBatch Slice(RecordBatch batch, int offset, int length) =>
+        new(batch.Schema, Enumerable.Range(0, batch.ColumnCount).Select(c => ArrowArrayFactory.Slice(batch.Column(c), offset, length)), length);
+
+    private RecordBatch Copy(List<RecordBatch> pieces, int length)
+    {
+        var columns = new IArrowArray[Schema.FieldsList.Count];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            var parts = pieces.Select(p => p.Column(c)).ToList();
+
+            // The concatenator hands a single array back as it is; an empty second part makes it copy, so the result never shares the window's memory.
+            if (parts.Count == 1)
+            {
+                parts.Add(ArrowArrayFactory.Slice(parts[0], 0, 0));
+            }
+
+            columns[c] = ArrowArrayConcatenator.Concatenate(parts);
+        }
+
+        return new RecordBatch(Schema, columns, length);
+    }
+
     /// <summary>Releases the batches' memory once no other window shares it.</summary>
     public void Dispose()
     {

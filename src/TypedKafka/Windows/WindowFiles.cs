@@ -12,6 +12,12 @@ namespace TypedKafka.Windows;
 /// </summary>
 public static class WindowFiles
 {
+    /// <summary>
+    /// Rows per record batch in window files: the rows are cut at the same places whatever batches
+    /// they were released in, so a file is byte for byte the same on every run over the same rows.
+    /// </summary>
+    public const int RowsPerBatch = 65_536;
+
     /// <summary>The file name of <paramref name="window"/> with <paramref name="extension"/> (e.g. <c>.parquet</c>).</summary>
     public static string FileName(ClosedWindow window, string extension)
     {
@@ -32,7 +38,7 @@ public static class WindowFiles
         {
             using var writer = new ArrowFileWriter(stream, window.Schema, leaveOpen: true);
             writer.WriteStart();
-            foreach (var batch in window.Batches)
+            foreach (var batch in window.Rebatched(RowsPerBatch))
             {
                 writer.WriteRecordBatch(batch);
             }

@@ -122,10 +122,44 @@ public sealed class MessageBatchTests
 
         Assert.Equal(200_000, buffer.Bytes);
         Assert.True(buffer.ReservedBytes >= 200_000);
-        buffer.RemoveFront(150);
+        Assert.Equal((150, 150_000L, (long?)149), Release(buffer, 150));
         Assert.Equal(50_000, buffer.Bytes);
         Assert.True(buffer.ReservedBytes < 200_000, $"{buffer.ReservedBytes} bytes still reserved for 50,000 held.");
-        buffer.RemoveFront(50);
+        Release(buffer, 50);
         Assert.Equal(0, buffer.ReservedBytes);
+    }
+
+    [Fact]
+    public void Reordered_a_chunk_stays_until_every_message_in_it_is_released_and_the_released_offset_stops_below_the_first_held()
+    {
+        using var buffer = new PartitionBuffer(new ChunkPool(maxRetained: 16), reorder: true);
+        var value = new byte[1000];
+
+        // Offset 0 is stamped last: the 199 after it go out first, yet offset 0 pins the first chunk and the released offset.
+        buffer.Append(0, 10_000, 10_000, 0, default, true, value, false);
+        for (var i = 1; i < 200; i++)
+        {
+            buffer.Append(i, i, i, 0, default, true, value, false);
+        }
+
+        Assert.Equal(1, buffer.PeekNext().Offset);
+        var (count, _, releasedThrough) = Release(buffer, 199);
+        Assert.Equal(199, count);
+        Assert.Equal(-1, releasedThrough);
+        Assert.Equal(1000, buffer.Bytes);
+        Assert.True(buffer.ReservedBytes >= 200_000, $"{buffer.ReservedBytes} bytes reserved while offset 0 still points into the first chunk.");
+        Assert.Equal(0, buffer.PeekNext().Offset);
+        Assert.Equal((1, 1000L, (long?)199), Release(buffer, 1));
+        Assert.Equal(0, buffer.ReservedBytes);
+    }
+
+    private static (int Count, long Bytes, long? ReleasedThrough) Release(PartitionBuffer buffer, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            buffer.TakeNext();
+        }
+
+        return buffer.CommitTaken();
     }
 }

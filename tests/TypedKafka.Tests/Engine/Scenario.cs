@@ -15,6 +15,7 @@ public sealed record Scenario(
     long? LiveHoldMs = null,
     long? IdleTimeoutMs = null,
     double? PaceSpeed = null,
+    long? MaxOutOfOrdernessMs = null,
     // The consumer's topics in tie-breaking order, for an engine whose partitions come and go (it may then start with none).
     IReadOnlyList<string>? Topics = null)
 {

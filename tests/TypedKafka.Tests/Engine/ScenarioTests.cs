@@ -41,6 +41,7 @@ public sealed class ScenarioTests
             LiveHoldMs = scenario.LiveHoldMs,
             IdleTimeoutMs = scenario.IdleTimeoutMs,
             PaceSpeed = scenario.PaceSpeed,
+            MaxOutOfOrdernessMs = scenario.MaxOutOfOrdernessMs ?? 0,
         };
         using var engine = new OrderedMergeEngine(
             scenario.Partitions.Select(p => new PartitionSpec(
