@@ -671,6 +671,11 @@ public sealed class ConsumerManager : IDisposable
         {
             throw new KafkaException(error);
         }
+
+        if (_membership?.Failure is { } failure)
+        {
+            throw new KafkaException(failure.Error, failure);
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Confluent.Kafka;
 using TypedKafka.Testing;
 using Xunit.Abstractions;
 
@@ -70,6 +71,40 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
         Assert.Equal(0, counts.Lost);
         Assert.Equal(0, counts.DuplicatesAfterCommit);
         run.AssertOrderPerInstance(offsetsOnlyGoForward: false);
+    }
+
+    [Fact]
+    public void A_member_that_cannot_read_its_assigned_partitions_offsets_fails_every_poll_naming_the_group_and_partitions()
+    {
+        using var cluster = new LocalKafkaCluster();
+        var topic = $"refused-{Guid.NewGuid():N}";
+        cluster.CreateTopic(topic, 2);
+        var group = $"refused-{Guid.NewGuid():N}";
+        using var manager = new ConsumerManager(
+            new Dictionary<string, string> { ["bootstrap.servers"] = cluster.BootstrapServers, ["session.timeout.ms"] = "3000" },
+            [SourceTopic.FromEarliest(topic)],
+            new ConsumerOptions { ConsumerGroup = group });
+        cluster.PushRequestErrors(KafkaApiKey.ListOffsets, ErrorCode.TopicAuthorizationFailed);
+
+        var clock = Stopwatch.StartNew();
+        KafkaException? error = null;
+        while (error is null && clock.Elapsed < Replay.Patience)
+        {
+            try
+            {
+                manager.Poll(100).Dispose();
+            }
+            catch (KafkaException e)
+            {
+                error = e;
+            }
+        }
+
+        Assert.NotNull(error);
+        Assert.Equal(ErrorCode.TopicAuthorizationFailed, error.Error.Code);
+        Assert.Contains($"Consumer group {group}: could not take in the assigned partitions {topic}[0], {topic}[1]", error.Message, StringComparison.Ordinal);
+        var again = Assert.Throws<KafkaException>(() => manager.Poll(100));
+        Assert.Equal(error.Message, again.Message);
     }
 
     /// <summary>

@@ -127,6 +127,27 @@ internal sealed class GroupMembership : IDisposable
     /// </summary>
     private IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<StagedBytes, StagedBytes> consumer, List<TopicPartition> partitions)
     {
+        try
+        {
+            return Assign(consumer, partitions);
+        }
+        catch (Exception e) when (e is KafkaException or ArgumentException)
+        {
+            // The client would go on without these partitions while the engine may hold some of them:
+            // the member cannot read its assignment, so every later poll fails, naming why.
+            Failure ??= new KafkaException(new Error(
+                e is KafkaException k ? k.Error.Code : ErrorCode.Local_Fail,
+                $"Consumer group {_group}: could not take in the assigned partitions {string.Join(", ", partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]"))}: {e.Message}"),
+                e);
+            throw Failure;
+        }
+    }
+
+    /// <summary>Why taking in an assignment failed; set once, then every poll throws it.</summary>
+    public KafkaException? Failure { get; private set; }
+
+    private List<TopicPartitionOffset> Assign(IConsumer<StagedBytes, StagedBytes> consumer, List<TopicPartition> partitions)
+    {
         var engine = _engine!;
         var source = new KafkaOffsetSource(consumer, _admin!, _requestTimeout, _settings);
         var now = _clock.GetUtcNow();
