@@ -83,6 +83,15 @@ public sealed class GroupsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_in_a_group_refuses_windows_which_could_be_committed_half_done()
+    {
+        var exit = await Run("replay", "-b", _cluster.BootstrapServers, "--topic", "clicks:earliest", "--group", _group, "--window", "1m", "--out-dir", _folder);
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--group and --window do not go together", _stderr.ToString() + _stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_group_that_never_committed_shows_none_for_the_topics_asked()
     {
         var exit = await Run("groups", "-b", _cluster.BootstrapServers, _group, "--topic", "clicks");
