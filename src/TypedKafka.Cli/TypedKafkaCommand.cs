@@ -18,6 +18,7 @@ internal static class TypedKafkaCommand
         root.Add(ReplayCommand.Create(console, stdout, stderr, environment, standardOutput));
         root.Add(TopicsCommand.Create(console, stdout, stderr, environment));
         root.Add(TailCommand.Create(stdout, stderr, environment));
+        root.Add(GroupsCommand.Create(stdout, stderr, environment));
         return root;
     }
 

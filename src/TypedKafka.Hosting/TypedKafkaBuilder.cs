@@ -82,22 +82,31 @@ public sealed class TypedKafkaBuilder
             .ValidateOnStart();
         Services.AddSingleton<IValidateOptions<TypedKafkaConsumerOptions>>(new ConsumerOptionsValidator(name, section.Path, (_configuration as IConfigurationSection)?.Path ?? "TypedKafka", windowed));
         Services.TryAddTransient<THandler>();
-        Services.AddSingleton<IHostedService>(sp => new ConsumerService(
-            name,
-            sp.GetRequiredService<IOptionsMonitor<TypedKafkaConsumerOptions>>().Get(name),
-            sp.GetRequiredService<IServiceScopeFactory>(),
-            typeof(THandler),
-            (options, handler) => open(sp, options with { ClientLogger = sp.GetRequiredService<ILoggerFactory>().CreateLogger($"TypedKafka.Client.{name}") }, handler),
-            sp.GetRequiredService<ConsumerRegistry>().Register(name),
-            sp.GetRequiredService<ConsumerRegistry>(),
-            sp.GetRequiredService<TypedKafkaMetrics>(),
-            sp.GetRequiredService<IHostApplicationLifetime>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger($"TypedKafka.Hosting.Consumer.{name}")));
-        Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            $"typedkafka:{name}",
-            sp => new ConsumerHealthCheck(sp.GetRequiredService<ConsumerRegistry>().Register(name)),
-            failureStatus: HealthStatus.Unhealthy,
-            tags: ["typedkafka"]));
+
+        // Instances is read here, before validation, because each instance is a hosted service of its own;
+        // a value that is not a count registers one, and the validator names the key at start.
+        var instances = int.TryParse(section["Instances"], System.Globalization.CultureInfo.InvariantCulture, out var count) && count > 1 ? count : 1;
+        for (var i = 0; i < instances; i++)
+        {
+            var instance = instances == 1 ? name : $"{name}#{i}";
+            Services.AddSingleton<IHostedService>(sp => new ConsumerService(
+                instance,
+                sp.GetRequiredService<IOptionsMonitor<TypedKafkaConsumerOptions>>().Get(name),
+                sp.GetRequiredService<IServiceScopeFactory>(),
+                typeof(THandler),
+                (options, handler) => open(sp, options with { ClientLogger = sp.GetRequiredService<ILoggerFactory>().CreateLogger($"TypedKafka.Client.{name}") }, handler),
+                sp.GetRequiredService<ConsumerRegistry>().Register(instance),
+                sp.GetRequiredService<ConsumerRegistry>(),
+                sp.GetRequiredService<TypedKafkaMetrics>(),
+                sp.GetRequiredService<IHostApplicationLifetime>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger($"TypedKafka.Hosting.Consumer.{name}")));
+            Services.AddHealthChecks().Add(new HealthCheckRegistration(
+                $"typedkafka:{instance}",
+                sp => new ConsumerHealthCheck(sp.GetRequiredService<ConsumerRegistry>().Register(instance)),
+                failureStatus: HealthStatus.Unhealthy,
+                tags: ["typedkafka"]));
+        }
+
         return this;
     }
 

@@ -69,6 +69,20 @@ public sealed record TypedKafkaConsumerOptions
     /// </summary>
     public bool CommitHandled { get; set; }
 
+    /// <summary>
+    /// A Kafka consumer group that shares the topics' partitions between instances, here and in
+    /// other processes (<see cref="ConsumerOptions.ConsumerGroup"/>); null reads every partition in this consumer.
+    /// Each instance keeps timestamp order over the partitions it holds, not across instances (docs/scaling.md).
+    /// </summary>
+    public string? ConsumerGroup { get; set; }
+
+    /// <summary>
+    /// How many members of <see cref="ConsumerGroup"/> this process runs for this consumer, each on its
+    /// own thread with its own handler, health check (<c>typedkafka:NAME#i</c>) and metrics tag (<c>NAME#i</c>).
+    /// More than 1 needs a <see cref="ConsumerGroup"/>. Default 1.
+    /// </summary>
+    public int Instances { get; set; } = 1;
+
     /// <summary>What a typed consumer does with a message it cannot decode.</summary>
     public BadPayloadPolicy BadPayloadPolicy { get; set; } = BadPayloadPolicy.Skip;
 

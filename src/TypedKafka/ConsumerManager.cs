@@ -24,7 +24,11 @@ public sealed class ConsumerManager : IDisposable
     private readonly OrderedMergeEngine _engine;
     private readonly StagingArea _staging = new();
     private readonly int _batchSize;
-    private readonly PartitionLookup _lookup;
+    private readonly GroupMembership? _membership;
+    private readonly PartitionDiscovery? _discovery;
+    private readonly IAdminClient? _discoveryAdmin;
+    private readonly ConsumerConfig _settings;
+    private PartitionLookup _lookup;
     private readonly TimeProvider _clock;
     private readonly bool _failOnDataLoss;
     private readonly Microsoft.Extensions.Logging.ILogger? _logger;
@@ -87,6 +91,13 @@ public sealed class ConsumerManager : IDisposable
             ? new Formats.FormatBatchDecoder(format.CreateDecoder([.. topicList.Select(t => t.Name)]), options.BadPayloadPolicy, options.Timestamp is not null, options.IncludeHeaders)
             : null;
         var settings = ConsumerSettings.Build(config, topicList.Count, out var requestTimeout, withHeaders: options.Timestamp is not null || options.IncludeHeaders);
+        if (options.ConsumerGroup is { } group)
+        {
+            GroupMembership.Configure(settings, config, group);
+            _membership = new GroupMembership(group, topicList, options, settings, requestTimeout);
+        }
+
+        _settings = settings;
         _batchSize = options.BatchSize;
         _failOnDataLoss = options.FailOnDataLoss;
         _logger = options.Logger;
@@ -97,16 +108,37 @@ public sealed class ConsumerManager : IDisposable
         {
             using var admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
             var source = new KafkaOffsetSource(_consumer, admin, requestTimeout, settings);
+            if (_membership is not null)
+            {
+                // Partitions come by rebalance, inside a later poll; an unknown topic still fails here, named.
+                foreach (var topic in topicList)
+                {
+                    source.Partitions(topic.Name);
+                }
+
+                _engine = new OrderedMergeEngine([], engineOptions, [.. topicList.Select(t => t.Name)]);
+                _lookup = new PartitionLookup(_engine);
+                _membership.Start(_consumer, _engine, () => _lookup = new PartitionLookup(_engine));
+                _telemetry = ConsumerTelemetry.Register(_consumer, _engine, options.ConsumerGroup);
+                return;
+            }
+
             var specs = ReplayBounds.Apply(OffsetResolver.Resolve(topicList, source, DateTimeOffset.UtcNow), options.Until, _clock.GetUtcNow());
             _engine = new OrderedMergeEngine(specs, engineOptions);
             _lookup = new PartitionLookup(_engine);
 
             // Explicit offsets at assignment: a Seek right after Assign fails with "Erroneous state" in this client.
             _consumer.Assign(specs.Select(s => new TopicPartitionOffset(s.Topic, s.Partition, s.StartOffset)));
-            _telemetry = ConsumerTelemetry.Register(_consumer, _engine, config.TryGetValue("group.id", out var group) ? group : null);
+            _telemetry = ConsumerTelemetry.Register(_consumer, _engine, config.TryGetValue("group.id", out var groupId) ? groupId : options.ConsumerGroup);
+            if (options.PartitionDiscoveryInterval is { } interval)
+            {
+                _discovery = new PartitionDiscovery(topicList, interval, options.Until);
+                _discoveryAdmin = new DependentAdminClientBuilder(_consumer.Handle).Build();
+            }
         }
         catch
         {
+            _membership?.Dispose();
             _consumer.Dispose();
             throw;
         }
@@ -127,6 +159,9 @@ public sealed class ConsumerManager : IDisposable
 
     /// <summary>Messages consumed and held back for ordering.</summary>
     public int HeldMessageCount => _engine.HeldMessageCount;
+
+    /// <summary>Partitions read now: in a consumer group (<see cref="ConsumerOptions.ConsumerGroup"/>), those this member holds, possibly none.</summary>
+    public int PartitionCount => _engine.PartitionCount;
 
     /// <summary>Partitions paused because the held messages reached a bound.</summary>
     public int PausedPartitionCount => _engine.PausedPartitionCount;
@@ -166,6 +201,11 @@ public sealed class ConsumerManager : IDisposable
         while (true)
         {
             _engine.Advance(NowMs());
+            if (_discovery is not null && _discovery.Due(NowMs()))
+            {
+                DiscoverPartitions();
+            }
+
             if (!_engine.IsComplete)
             {
                 Consume(deadline);
@@ -213,6 +253,11 @@ public sealed class ConsumerManager : IDisposable
     public void CommitReleased()
     {
         using var entered = Enter();
+        if (_membership is not null)
+        {
+            _membership.CommitsOn = true;
+        }
+
         var offsets = new List<TopicPartitionOffset>();
         for (var i = 0; i < _engine.PartitionCount; i++)
         {
@@ -234,6 +279,12 @@ public sealed class ConsumerManager : IDisposable
     internal void Commit(IReadOnlyCollection<TopicPartitionOffset> offsets)
     {
         using var entered = Enter();
+        if (_membership is not null)
+        {
+            // A partition revoked since those rows were released belongs to another member now: its commits are the new owner's.
+            offsets = [.. offsets.Where(o => _engine.Holds(o.Topic, o.Partition.Value))];
+        }
+
         CommitOffsets(offsets);
     }
 
@@ -268,6 +319,12 @@ public sealed class ConsumerManager : IDisposable
 
         try
         {
+            if (_membership is not null)
+            {
+                _membership.CommitBeforeClose();
+                _membership.LeaveBeforeClose(_requestTimeout);
+            }
+
             _consumer.Close();
         }
         catch (KafkaException)
@@ -280,6 +337,9 @@ public sealed class ConsumerManager : IDisposable
         }
         finally
         {
+            // The admin clients share the consumer's handle: they go first.
+            _membership?.Dispose();
+            _discoveryAdmin?.Dispose();
             _consumer.Dispose();
             _engine.Dispose();
         }
@@ -379,7 +439,7 @@ public sealed class ConsumerManager : IDisposable
         var clientErrors = new ClientErrorMonitor();
         try
         {
-            return new ConsumerBuilder<StagedBytes, StagedBytes>(config)
+            var builder = new ConsumerBuilder<StagedBytes, StagedBytes>(config)
                 .SetKeyDeserializer(deserializer)
                 .SetValueDeserializer(deserializer)
                 .SetErrorHandler((_, error) =>
@@ -403,8 +463,8 @@ public sealed class ConsumerManager : IDisposable
                     {
                         ConsumerLog.Client(_logger, level, line.Facility, line.Message);
                     }
-                })
-                .Build();
+                });
+            return (_membership?.Attach(builder) ?? builder).Build();
         }
         catch (ArgumentException e)
         {
@@ -452,6 +512,12 @@ public sealed class ConsumerManager : IDisposable
             catch (ConsumeException e) when (e.Error.Code == ErrorCode.Local_AutoOffsetReset)
             {
                 OnPositionOutOfRange(e);
+                continue;
+            }
+            catch (ConsumeException e) when (_membership is not null && e.Error.Code == ErrorCode.Local_MaxPollExceeded)
+            {
+                // The member stopped polling for too long and left the group; the client rejoins and
+                // reports its partitions lost (nothing committed for them) at the next Consume.
                 continue;
             }
             catch (ConsumeException e) when (!e.Error.IsFatal && ConsumerErrors.IsTransient(e.Error.Code))
@@ -591,6 +657,12 @@ public sealed class ConsumerManager : IDisposable
     /// </summary>
     private void ResumeAt(int index, long offset)
     {
+        if (_membership is not null)
+        {
+            _membership.Reposition(ToTopicPartition(index), offset, _engine.IsPaused(index));
+            return;
+        }
+
         var positions = new List<TopicPartitionOffset>(_engine.PartitionCount);
         for (var i = 0; i < _engine.PartitionCount; i++)
         {
@@ -603,6 +675,33 @@ public sealed class ConsumerManager : IDisposable
         if (paused.Count > 0)
         {
             _consumer.Pause(paused);
+        }
+    }
+
+    /// <summary>Adds partitions the topics gained since the last look, and assigns the client anew (as <see cref="ResumeAt"/> does, moving no other partition).</summary>
+    private void DiscoverPartitions()
+    {
+        var source = new KafkaOffsetSource(_consumer, _discoveryAdmin!, _requestTimeout, _settings);
+        var found = _discovery!.Find(_engine, source, _clock.GetUtcNow());
+        if (found.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var spec in found)
+        {
+            _engine.AddPartition(spec);
+        }
+
+        _lookup = new PartitionLookup(_engine);
+        ResumeAt(-1, 0);
+        if (_logger is not null)
+        {
+            foreach (var topic in found.GroupBy(s => s.Topic))
+            {
+                var partitions = string.Join(", ", topic.Select(s => $"{s.Partition}@{s.StartOffset}"));
+                ConsumerLog.PartitionsDiscovered(_logger, topic.Key, partitions);
+            }
         }
     }
 
@@ -635,6 +734,11 @@ public sealed class ConsumerManager : IDisposable
         if (_fatalError is { } error)
         {
             throw new KafkaException(error);
+        }
+
+        if (_membership?.Failure is { } failure)
+        {
+            throw new KafkaException(failure.Error, failure);
         }
     }
 

@@ -93,6 +93,24 @@ public sealed record ConsumerOptions
     /// </summary>
     public ValueFormat? ValueFormat { get; init; }
 
+    /// <summary>
+    /// A Kafka consumer group to share the topics' partitions with other instances, or null (the
+    /// default) to read every partition here. The consumer subscribes with this <c>group.id</c> and
+    /// the cooperative-sticky assignor: the brokers give each member some partitions and move them
+    /// when members come or go. Each instance releases the partitions it holds in timestamp order;
+    /// order across instances is not global (docs/scaling.md). A gained partition starts at the
+    /// group's committed offset, else by its topic's policy; a revoked one drops its held rows, and
+    /// once <see cref="ConsumerManager.CommitReleased"/> has been called, its released offsets are committed first.
+    /// </summary>
+    public string? ConsumerGroup { get; init; }
+
+    /// <summary>
+    /// Without a <see cref="ConsumerGroup"/>, how often to look for partitions added to the topics;
+    /// a new one is read from its topic's offset policy. Null (the default): never. In a group the
+    /// client finds them itself (<c>topic.metadata.refresh.interval.ms</c>) and they come by rebalance.
+    /// </summary>
+    public TimeSpan? PartitionDiscoveryInterval { get; init; }
+
     /// <summary>The clock of <see cref="LiveOrdering"/>'s hold, <see cref="IdleTimeout"/> and time bounds of <see cref="Until"/>. Default: the system clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -130,6 +148,26 @@ public sealed record ConsumerOptions
         if (Pace is null)
         {
             throw new ArgumentNullException(nameof(Pace), $"{nameof(Pace)} is required; the default is {nameof(ReplayPace)}.{nameof(ReplayPace.Unpaced)}.");
+        }
+
+        if (ConsumerGroup is not null && string.IsNullOrWhiteSpace(ConsumerGroup))
+        {
+            throw new ArgumentException($"{nameof(ConsumerGroup)} is empty: name a group, or leave it null to read every partition in this consumer.", nameof(ConsumerGroup));
+        }
+
+        if (PartitionDiscoveryInterval is { } discovery)
+        {
+            if (discovery <= TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(nameof(PartitionDiscoveryInterval), discovery, $"{nameof(PartitionDiscoveryInterval)} must be positive, or null to never look for new partitions.");
+            }
+
+            if (ConsumerGroup is not null)
+            {
+                throw new ArgumentException(
+                    $"{nameof(PartitionDiscoveryInterval)} is for a consumer without a group: in group '{ConsumerGroup}' new partitions come by rebalance after the client's metadata refresh (topic.metadata.refresh.interval.ms).",
+                    nameof(PartitionDiscoveryInterval));
+            }
         }
 
         if (TimeProvider is null)

@@ -53,6 +53,30 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public async Task Several_instances_without_a_consumer_group_name_the_Instances_key()
+    {
+        var message = await StartFailure(("TypedKafka:Consumers:trades:Instances", "3"));
+
+        Assert.Contains("TypedKafka:Consumers:trades:Instances: 3 instances without TypedKafka:Consumers:trades:ConsumerGroup would each read every partition", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_group_id_that_differs_from_the_consumer_group_names_both_keys()
+    {
+        var message = await StartFailure(("TypedKafka:Consumers:trades:ConsumerGroup", "loaders"), ("TypedKafka:Consumers:trades:Kafka:group.id", "other"));
+
+        Assert.Contains("TypedKafka:Consumers:trades:Kafka:group.id: 'other' differs from TypedKafka:Consumers:trades:ConsumerGroup 'loaders'", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_windowed_consumer_in_a_group_is_refused_naming_ConsumerGroup()
+    {
+        var message = await WindowedStartFailure(("TypedKafka:Consumers:trades:ConsumerGroup", "loaders"));
+
+        Assert.Contains("TypedKafka:Consumers:trades:ConsumerGroup: a windowed consumer cannot share partitions yet", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_malformed_topic_spec_names_its_index()
     {
         var message = await StartFailure(("TypedKafka:Consumers:trades:Topics:1", "quotes:sometimes"));

@@ -91,4 +91,24 @@ public sealed class TopicTests
 
         Assert.Throws<ArgumentOutOfRangeException>(() => cluster.CreateTopic("events", partitions, replicationFactor));
     }
+
+    /// <summary>
+    /// The embedded brokers have no CreatePartitions handler: a topic cannot gain partitions there, so
+    /// partition discovery and a group's pick-up of new partitions are tested on the engine, and against
+    /// a real cluster when TYPEDKAFKA_BOOTSTRAP is set. Measured: the request fails, the topic keeps its partitions.
+    /// </summary>
+    [Fact]
+    public void A_topic_cannot_gain_partitions_through_the_admin_protocol()
+    {
+        using var cluster = new LocalKafkaCluster();
+        cluster.CreateTopic("events", partitions: 2);
+        using IAdminClient admin = KafkaClients.Admin(cluster);
+
+        var error = Assert.ThrowsAny<KafkaException>(() => admin.CreatePartitionsAsync(
+            [new Confluent.Kafka.Admin.PartitionsSpecification { Topic = "events", IncreaseTo = 4 }],
+            new Confluent.Kafka.Admin.CreatePartitionsOptions { RequestTimeout = TimeSpan.FromSeconds(3), OperationTimeout = TimeSpan.FromSeconds(3) }).GetAwaiter().GetResult());
+
+        Assert.NotNull(error.Message);
+        Assert.Equal(2, Assert.Single(admin.GetMetadata("events", KafkaClients.Timeout).Topics).Partitions.Count);
+    }
 }

@@ -58,6 +58,11 @@ internal static class ReplayCommand
         var subject = new Option<string?>("--subject") { Description = "With --value-format: the subject whose latest schema is read. Default: TOPIC-value (one topic)." };
         var follow = new Option<bool>("--follow") { Description = "Keep reading live messages after the replay until stopped (Ctrl+C); not with --until." };
         var settings = SharedOptions.Config();
+        var group = new Option<string?>("--group")
+        {
+            Description = "Join this consumer group and read only the partitions it gives this process (run several to share a topic); "
+                + "each written batch is committed, so a rerun or another member goes on after it. Order holds over this member's partitions only.",
+        };
         var window = new Option<TimeSpan?>("--window")
         {
             Description = "Micro-batch mode: cut the ordered stream into event-time windows of this length (30s, 5m, 1h, or milliseconds), one file per window in --out-dir.",
@@ -72,7 +77,7 @@ internal static class ReplayCommand
 
         var command = new Command("replay", "Replay topics in timestamp order across all partitions, showing progress; exits once every partition is live, or at --until.")
         {
-            bootstrap, configFile, topics, cutoff, until, maxMessages, speed, batchSize, output, follow, settings, window, outDir, format, valueFormat, schemaRegistry, subject,
+            bootstrap, configFile, topics, cutoff, until, maxMessages, speed, batchSize, output, follow, settings, window, outDir, format, valueFormat, schemaRegistry, subject, group,
         };
         command.Validators.Add(result =>
         {
@@ -85,6 +90,11 @@ internal static class ReplayCommand
             if (result.GetValue(valueFormat) is "avro" or "protobuf" && string.IsNullOrWhiteSpace(result.GetValue(schemaRegistry)))
             {
                 result.AddError($"--value-format {result.GetValue(valueFormat)} needs --schema-registry URL (or ${SharedOptions.SchemaRegistryVariable}).");
+            }
+
+            if (result.GetValue(group) is not null && result.GetValue(window) is not null)
+            {
+                result.AddError("--group and --window do not go together: each batch is committed once written, and a window still open would be committed half-done.");
             }
 
             if (result.GetValue(window) is not null != result.GetValue(outDir) is not null)
@@ -132,7 +142,8 @@ internal static class ReplayCommand
                 parse.GetValue(speed),
                 parse.GetValue(valueFormat) ?? "raw",
                 parse.GetValue(schemaRegistry),
-                parse.GetValue(subject))
+                parse.GetValue(subject),
+                parse.GetValue(group))
             {
                 ConfigFile = parse.GetValue(configFile),
                 OutputFormat = target is null ? null : OutputFormats.Choose(target, windowed ? null : parse.GetValue(format), out _),
@@ -205,7 +216,8 @@ internal sealed record ReplayOptions(
     double? Speed = null,
     string ValueFormat = "raw",
     string? SchemaRegistryUrl = null,
-    string? Subject = null)
+    string? Subject = null,
+    string? Group = null)
 {
     /// <summary>The format of <see cref="OutputPath"/>; set whenever it is.</summary>
     public OutputFormat? OutputFormat { get; init; }
@@ -243,6 +255,7 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
             BatchSize = options.BatchSize,
             Until = options.Until,
             Pace = options.Speed is { } speed ? ReplayPace.Recorded(speed) : ReplayPace.Unpaced,
+            ConsumerGroup = options.Group,
         };
         using var registry = options.ValueFormat == "raw" ? null : new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = options.SchemaRegistryUrl });
         if (registry is not null)
@@ -330,6 +343,11 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
 
             sink?.Write(batch);
             _released += batch.Length;
+            if (options.Group is not null && batch.Length > 0)
+            {
+                CommitWritten(manager);
+            }
+
             if (_windows is not null)
             {
                 // The assembler owns the batch from here; its windows are written as they close.
@@ -347,12 +365,30 @@ internal sealed class ReplayRun(ReplayOptions options, IAnsiConsole console, Tex
             }
 
             showProgress();
+            // A group member holds nothing until its first rebalance, and holding nothing is live: it is not done before it has read.
+            var reading = options.Group is null || manager.PartitionCount > 0;
             _finished = _released == options.MaxMessages
-                || (options.Until is null ? manager.IsLive && !options.Follow : manager.IsComplete);
+                || (reading && (options.Until is null ? manager.IsLive && !options.Follow : manager.IsComplete));
             if (_finished)
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// Commits what was written. A commit refused because the group is rebalancing is left to the
+    /// next batch's commit (or to the revocation's): the rows since the last commit may be read again by
+    /// the next owner, never skipped.
+    /// </summary>
+    private static void CommitWritten(ConsumerManager manager)
+    {
+        try
+        {
+            manager.CommitReleased();
+        }
+        catch (KafkaException e) when (e.Error.Code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId)
+        {
         }
     }
 

@@ -14,6 +14,7 @@ internal sealed class ConsumerHealthCheck(ConsumerStatus status) : IHealthCheck
             ["phase"] = status.Phase.ToString(),
             ["replayProgress"] = progress,
             ["heldMessages"] = Volatile.Read(ref status.HeldMessages),
+            ["partitions"] = Volatile.Read(ref status.Partitions),
             ["pausedPartitions"] = Volatile.Read(ref status.PausedPartitions),
             ["released"] = status.Released,
         };

@@ -93,13 +93,47 @@ internal sealed class ConsumerOptionsValidator(string name, string path, string 
         }
 
         ValidateWindow(errors, options.Window);
+        ValidateGroup(errors, options, settings);
         var needsGroup = options.CommitHandled || topics.Any(t => t.Policy is OffsetPolicy.Committed);
-        if (needsGroup && (!settings.TryGetValue("group.id", out var group) || string.IsNullOrWhiteSpace(group)))
+        if (needsGroup && options.ConsumerGroup is null && (!settings.TryGetValue("group.id", out var group) || string.IsNullOrWhiteSpace(group)))
         {
             errors.Add($"{path}:Kafka:group.id: a fixed consumer group is required by CommitHandled or a NAME:committed topic.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private void ValidateGroup(List<string> errors, TypedKafkaConsumerOptions options, Dictionary<string, string> settings)
+    {
+        if (options.Instances < 1)
+        {
+            errors.Add($"{path}:Instances: must be 1 or more, was {options.Instances}.");
+        }
+        else if (options.Instances > 1 && options.ConsumerGroup is null)
+        {
+            errors.Add($"{path}:Instances: {options.Instances} instances without {path}:ConsumerGroup would each read every partition; set ConsumerGroup to share the partitions, or Instances to 1.");
+        }
+
+        if (options.ConsumerGroup is not { } consumerGroup)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(consumerGroup))
+        {
+            errors.Add($"{path}:ConsumerGroup: is empty; name a group, or remove the key to read every partition.");
+        }
+        else if (settings.TryGetValue("group.id", out var groupId) && !string.Equals(groupId, consumerGroup, StringComparison.Ordinal))
+        {
+            errors.Add($"{path}:Kafka:group.id: '{groupId}' differs from {path}:ConsumerGroup '{consumerGroup}'; remove group.id.");
+        }
+
+        if (windowed)
+        {
+            // A window spans partitions; after one of them is revoked its rows would have to be taken out of the open window
+            // (the next owner reads them again) and its offsets left out of the window's commit. Until windows can do that, refuse.
+            errors.Add($"{path}:ConsumerGroup: a windowed consumer cannot share partitions yet: a window holding rows of a revoked partition could be committed half-done. Use AddConsumer with a group, or one windowed consumer per process.");
+        }
     }
 
     private void ValidateWindow(List<string> errors, TypedKafkaWindowOptions? window)

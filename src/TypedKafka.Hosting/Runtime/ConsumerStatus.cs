@@ -45,6 +45,9 @@ internal sealed class ConsumerStatus(string name)
     /// <summary>Messages deleted from the log before they were read (partition state's <c>lost_messages</c>).</summary>
     public long LostMessages;
 
+    /// <summary>Partitions read now: in a consumer group, those this instance holds (0 is idle, not blocked).</summary>
+    public int Partitions;
+
     /// <summary>Partitions left out of the watermark by the idle timeout now.</summary>
     public int IdlePartitions;
 
@@ -107,6 +110,7 @@ internal sealed class ConsumerStatus(string name)
         Interlocked.Exchange(ref OutOfOrderReleases, late);
         Interlocked.Exchange(ref LostMessages, gone);
         Volatile.Write(ref IdlePartitions, idle.Count);
+        Volatile.Write(ref Partitions, partitionState.Length);
         var back = _idle.Where(p => !idle.Contains(p)).ToList();
         _idle = idle;
         if (Phase is ConsumerPhase.Starting or ConsumerPhase.Replaying)

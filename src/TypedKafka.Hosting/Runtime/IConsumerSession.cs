@@ -172,5 +172,6 @@ internal static class ConsumerConfig
         IncludeHeaders = options.IncludeHeaders,
         FailOnDataLoss = options.FailOnDataLoss,
         Pace = options.Speed is { } speed ? ReplayPace.Recorded(speed) : ReplayPace.Unpaced,
+        ConsumerGroup = options.ConsumerGroup,
     };
 }

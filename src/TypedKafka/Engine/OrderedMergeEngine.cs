@@ -10,16 +10,19 @@ namespace TypedKafka.Engine;
 /// which partitions to pause so memory stays bounded, and says when every partition is live.
 /// Single-threaded and deterministic: the same inputs give the same batches.
 /// </summary>
-internal sealed class OrderedMergeEngine : IDisposable
+internal sealed partial class OrderedMergeEngine : IDisposable
 {
-    private readonly TrackedPartition[] _partitions;
     private readonly Dictionary<(string Topic, int Partition), int> _indexes = [];
+    private readonly Dictionary<string, int> _topicIndexes = new(StringComparer.Ordinal);
     private readonly EngineOptions _options;
+
+    // Replaced, never edited in place, when a partition is added or removed (a consumer group's rebalance).
     private readonly HeadHeap _heap;
+    private TrackedPartition[] _partitions;
+    private bool _bounded;
     private readonly ChunkPool _chunkPool;
     private readonly List<int> _toPause = [];
     private readonly List<int> _toResume = [];
-    private readonly bool _bounded;
     private ReleasedMessage[] _releasing;
     private int _caughtUpCount;
     private long _nowMs = long.MinValue;
@@ -32,7 +35,11 @@ internal sealed class OrderedMergeEngine : IDisposable
 
     /// <param name="partitions">Every partition to read. Topic order (by first appearance) breaks timestamp ties.</param>
     /// <param name="options">Batch size, cutoff and memory bounds.</param>
-    public OrderedMergeEngine(IEnumerable<PartitionSpec> partitions, EngineOptions options)
+    /// <param name="topicOrder">
+    /// The consumer's topics in tie-breaking order, for an engine whose partitions come and go
+    /// (<see cref="AddPartition"/>, <see cref="RemovePartition"/>): it may then start with none.
+    /// </param>
+    public OrderedMergeEngine(IEnumerable<PartitionSpec> partitions, EngineOptions options, IReadOnlyList<string>? topicOrder = null)
     {
         ArgumentNullException.ThrowIfNull(partitions);
         ArgumentNullException.ThrowIfNull(options);
@@ -41,7 +48,12 @@ internal sealed class OrderedMergeEngine : IDisposable
 
         // The engine's own pool, big enough for the held-byte bound: a backlog reuses chunks.
         _chunkPool = new ChunkPool((int)Math.Clamp(options.MaxHeldBytes / PartitionBuffer.ChunkSize, 16, 4096));
-        var topicIndexes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var topicIndexes = _topicIndexes;
+        foreach (var topic in topicOrder ?? [])
+        {
+            topicIndexes.TryAdd(topic, topicIndexes.Count);
+        }
+
         var tracked = new List<TrackedPartition>();
         foreach (var spec in partitions)
         {
@@ -59,7 +71,7 @@ internal sealed class OrderedMergeEngine : IDisposable
             tracked.Add(new TrackedPartition(spec, topicIndex, _chunkPool, options.MaxOutOfOrdernessMs));
         }
 
-        if (tracked.Count == 0)
+        if (tracked.Count == 0 && topicOrder is null)
         {
             throw new ArgumentException("At least one partition is needed.", nameof(partitions));
         }
@@ -552,7 +564,7 @@ internal sealed class OrderedMergeEngine : IDisposable
         }
 
         IsLive = allLive;
-        IsComplete = _bounded && allDone && HeldMessageCount == 0;
+        IsComplete = _bounded && allDone && HeldMessageCount == 0 && _partitions.Length > 0;
     }
 
     /// <summary>Why the partition holds back release, for partition state; null when it does not.</summary>

@@ -18,6 +18,24 @@ internal static partial class ConsumerLog
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Kafka client error {Code}: {Reason} (the client retries it)")]
     public static partial void ClientError(ILogger logger, Confluent.Kafka.ErrorCode code, string reason);
 
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Consumer group {Group}: gained {Partitions}; {Held} partition(s) held now.")]
+    public static partial void PartitionsGained(ILogger logger, string group, string partitions, int held);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information,
+        Message = "Consumer group {Group}: revoked {Partitions}; committed {Committed}; {Dropped} held row(s) dropped for the next owner; {Held} partition(s) held now.")]
+    public static partial void PartitionsRevoked(ILogger logger, string group, string partitions, string committed, int dropped, int held);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning,
+        Message = "Consumer group {Group}: lost {Partitions} (session timeout or max.poll.interval.ms); nothing committed for them; {Dropped} held row(s) dropped; {Held} partition(s) held now.")]
+    public static partial void PartitionsLost(ILogger logger, string group, string partitions, int dropped, int held);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning,
+        Message = "Consumer group {Group}: committing {Offsets} at revocation failed ({Reason}); the next owner reads again from the last commit.")]
+    public static partial void RevocationCommitFailed(ILogger logger, Exception error, string group, string offsets, string reason);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Topic {Topic} gained partition(s) {Partitions}; reading them from the topic's offset policy.")]
+    public static partial void PartitionsDiscovered(ILogger logger, string topic, string partitions);
+
     /// <summary>librdkafka's syslog levels as .NET log levels.</summary>
     public static LogLevel LevelOf(Confluent.Kafka.SyslogLevel level) => level switch
     {

@@ -30,6 +30,29 @@ internal static class OffsetResolver
         return specs;
     }
 
+    /// <summary>
+    /// The replay ranges of some partitions of one topic, read now: a consumer group member's new
+    /// assignment, or partitions a topic gained. With <paramref name="committedFirst"/> a partition
+    /// starts at the group's committed offset where there is one, else by the topic's policy. A
+    /// committed offset the log no longer holds is kept as the start, not moved up to the oldest
+    /// offset: the client then reports the position out of range and the loss is handled as any
+    /// other (<see cref="ConsumerOptions.FailOnDataLoss"/>), never skipped silently.
+    /// </summary>
+    public static List<PartitionSpec> ResolvePartitions(SourceTopic topic, IReadOnlyList<int> partitions, IOffsetSource source, DateTimeOffset now, bool committedFirst)
+    {
+        var reader = new TopicReader(topic.Name, source);
+        var watermarks = reader.Watermarks(partitions);
+        var policy = topic.Policy is OffsetPolicy.Committed committedPolicy ? committedPolicy.Fallback : topic.Policy;
+        var fallback = Starts(topic.Name, policy, partitions, watermarks, reader, now);
+        var committed = committedFirst || topic.Policy is OffsetPolicy.Committed ? reader.Committed(partitions) : null;
+        return [.. partitions.Select(p =>
+        {
+            var (low, high) = watermarks[p];
+            var start = committed?.GetValueOrDefault(p) is { } offset ? Math.Min(offset, high) : Math.Clamp(fallback[p], low, high);
+            return new PartitionSpec(topic.Name, p, start, high);
+        })];
+    }
+
     private static Dictionary<int, long> Starts(
         string topic,
         OffsetPolicy policy,

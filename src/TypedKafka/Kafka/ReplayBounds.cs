@@ -8,7 +8,8 @@ internal static class ReplayBounds
     /// <param name="specs">The resolved replay ranges; their end offsets are the ends of the logs now.</param>
     /// <param name="until">The end of the read, or null for none.</param>
     /// <param name="now">When the consumer is created: a time bound already past ends at the log's current end too.</param>
-    public static List<PartitionSpec> Apply(List<PartitionSpec> specs, ReplayEnd? until, DateTimeOffset now)
+    /// <param name="some">The specs are some of the partitions read (a group member's assignment): explicit offsets may name others.</param>
+    public static List<PartitionSpec> Apply(List<PartitionSpec> specs, ReplayEnd? until, DateTimeOffset now, bool some = false)
     {
         switch (until)
         {
@@ -23,7 +24,7 @@ internal static class ReplayBounds
             case ReplayEnd.PartitionOffsets offsets:
                 var read = specs.Select(s => (s.Topic, s.Partition)).ToHashSet();
                 var unknown = offsets.Ends.Keys.FirstOrDefault(k => !read.Contains(k));
-                if (unknown.Topic is not null)
+                if (unknown.Topic is not null && !some)
                 {
                     throw new ArgumentException(
                         $"ReplayEnd.Offsets names {unknown.Topic}[{unknown.Partition}], which is not a partition this consumer reads.", nameof(until));

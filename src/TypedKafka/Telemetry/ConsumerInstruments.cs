@@ -32,12 +32,12 @@ internal static class ConsumerInstruments
     private static Instrument[] CreateInstruments()
     {
         Meter.CreateObservableCounter(
-            "messaging.client.consumed.messages", () => PerPartition((c, i) => c.Consumed(i), poll: true), "{message}",
+            "messaging.client.consumed.messages", () => PerPartition(c => c.Set, (set, _, i) => Volatile.Read(ref set.Consumed[i]), poll: true), "{message}",
             "Messages the consumer took from the Kafka client (redeliveries of offsets already consumed are not counted).");
         return
         [
             Meter.CreateObservableGauge(
-                "typedkafka.lag", () => PerPartition((c, i) => c.Latest.Lag[i]), "{message}",
+                "typedkafka.lag", () => PerPartition(c => c.Latest.Set, (_, snapshot, i) => snapshot.Lag[i]), "{message}",
                 "The partition's high watermark minus the consumer's position: offsets in the log not consumed yet."),
             Meter.CreateObservableGauge(
                 "typedkafka.held.messages", () => PerConsumer(s => s.HeldMessages), "{message}",
@@ -58,10 +58,10 @@ internal static class ConsumerInstruments
                 "typedkafka.live", () => PerConsumer(s => s.IsLive ? 1 : 0), "1",
                 "1 once every partition is live (replay over and released), else 0."),
             Meter.CreateObservableCounter(
-                "typedkafka.out_of_order_releases", () => PerPartition((c, i) => c.Latest.OutOfOrderReleases[i]), "{message}",
+                "typedkafka.out_of_order_releases", () => PerPartition(c => c.Latest.Set, (_, snapshot, i) => snapshot.OutOfOrderReleases[i]), "{message}",
                 "Messages released after a message with a later timestamp (a late live message, an idle partition back, a live message past the hold)."),
             Meter.CreateObservableCounter(
-                "typedkafka.lost_messages", () => PerPartition((c, i) => c.Latest.LostMessages[i]), "{message}",
+                "typedkafka.lost_messages", () => PerPartition(c => c.Latest.Set, (_, snapshot, i) => snapshot.LostMessages[i]), "{message}",
                 "Messages deleted from the log before they were read (ConsumerOptions.FailOnDataLoss off)."),
         ];
     }
@@ -99,14 +99,18 @@ internal static class ConsumerInstruments
         }
     }
 
-    private static List<Measurement<long>> PerPartition(Func<ConsumerTelemetry, int, long> read, bool poll = false)
+    /// <summary>One measurement per partition of the set <paramref name="setOf"/> picks (the snapshot's, for what a snapshot holds), read with that set's indexes.</summary>
+    private static List<Measurement<long>> PerPartition(
+        Func<ConsumerTelemetry, ConsumerTelemetry.PartitionSet> setOf, Func<ConsumerTelemetry.PartitionSet, ConsumerTelemetry.Snapshot, int, long> read, bool poll = false)
     {
         var measurements = new List<Measurement<long>>();
         foreach (var consumer in Volatile.Read(ref s_consumers))
         {
-            for (var i = 0; i < consumer.PartitionCount; i++)
+            var snapshot = consumer.Latest;
+            var set = setOf(consumer);
+            for (var i = 0; i < set.Partitions.Length; i++)
             {
-                measurements.Add(new Measurement<long>(read(consumer, i), poll ? consumer.PollTags(i) : consumer.PartitionTags(i)));
+                measurements.Add(new Measurement<long>(read(set, snapshot, i), poll ? set.PollTags[i] : set.Tags[i]));
             }
         }
 

@@ -22,10 +22,8 @@ internal sealed class ConsumerTelemetry : IDisposable
 
     private readonly IConsumer<StagedBytes, StagedBytes> _client;
     private readonly OrderedMergeEngine _engine;
-    private readonly TopicPartition[] _partitions;
-    private readonly KeyValuePair<string, object?>[][] _partitionTags;
-    private readonly KeyValuePair<string, object?>[][] _pollTags;
-    private readonly long[] _consumed;
+    private readonly KeyValuePair<string, object?>[] _common;
+    private PartitionSet _set;
     private Snapshot _snapshot = null!;
     private long _refreshedAt;
     private int _disposed;
@@ -45,28 +43,20 @@ internal sealed class ConsumerTelemetry : IDisposable
             common.Add(new(MessagingAttributes.ConsumerGroup, groupId));
         }
 
-        ConsumerTags = [.. common];
-        var count = engine.PartitionCount;
-        _partitions = new TopicPartition[count];
-        _partitionTags = new KeyValuePair<string, object?>[count][];
-        _pollTags = new KeyValuePair<string, object?>[count][];
-        _consumed = new long[count];
-        for (var i = 0; i < count; i++)
-        {
-            var spec = engine.Partition(i);
-            _partitions[i] = new TopicPartition(spec.Topic, spec.Partition);
-            _partitionTags[i] =
-            [
-                .. common,
-                new(MessagingAttributes.Destination, spec.Topic),
-                new(MessagingAttributes.PartitionId, spec.Partition.ToString(CultureInfo.InvariantCulture)),
-            ];
-            _pollTags[i] = [.. _partitionTags[i], new(MessagingAttributes.OperationName, MessagingAttributes.Poll)];
-        }
+        _common = [.. common];
+        _set = BuildSet(previous: null);
     }
+
+    /// <summary>
+    /// The partitions read now, by engine index, with their tags and consumed counts. A consumer
+    /// group or partition discovery changes the engine's partitions (and indexes); a new set is
+    /// published then, its counts carried over by topic and partition, and never changed but for the counts.
+    /// </summary>
+    internal sealed record PartitionSet(int Version, TopicPartition[] Partitions, KeyValuePair<string, object?>[][] Tags, KeyValuePair<string, object?>[][] PollTags, long[] Consumed);
 
     /// <summary>What the instruments read, taken on the poll thread; never changed once published.</summary>
     internal sealed record Snapshot(
+        PartitionSet Set,
         long[] Lag,
         long[] OutOfOrderReleases,
         long[] LostMessages,
@@ -78,9 +68,10 @@ internal sealed class ConsumerTelemetry : IDisposable
         bool IsLive);
 
     /// <summary><c>messaging.system</c>, <c>messaging.client.id</c> and, when the config names one, <c>messaging.consumer.group.name</c>.</summary>
-    public KeyValuePair<string, object?>[] ConsumerTags { get; }
+    public KeyValuePair<string, object?>[] ConsumerTags => _common;
 
-    public int PartitionCount => _partitions.Length;
+    /// <summary>The partition set the poll thread published last.</summary>
+    public PartitionSet Set => Volatile.Read(ref _set);
 
     public Snapshot Latest => Volatile.Read(ref _snapshot);
 
@@ -96,12 +87,7 @@ internal sealed class ConsumerTelemetry : IDisposable
         return telemetry;
     }
 
-    public KeyValuePair<string, object?>[] PartitionTags(int index) => _partitionTags[index];
-
-    /// <summary>The partition's tags with <c>messaging.operation.name</c> = <c>poll</c>, which <c>messaging.client.consumed.messages</c> requires.</summary>
-    public KeyValuePair<string, object?>[] PollTags(int index) => _pollTags[index];
-
-    public long Consumed(int index) => Volatile.Read(ref _consumed[index]);
+    public long Consumed(int index) => Volatile.Read(ref Set.Consumed[index]);
 
     /// <summary>
     /// Counts a message taken from the client, before the engine sees it (so that an offset it
@@ -109,9 +95,10 @@ internal sealed class ConsumerTelemetry : IDisposable
     /// </summary>
     public void Received(int index, long offset)
     {
+        var set = _set.Version == _engine.PartitionSetVersion ? _set : Publish();
         if (offset > _engine.ConsumedOffset(index))
         {
-            _consumed[index]++;
+            set.Consumed[index]++;
         }
     }
 
@@ -128,6 +115,7 @@ internal sealed class ConsumerTelemetry : IDisposable
         }
 
         _refreshedAt = now;
+        var set = _set.Version == _engine.PartitionSetVersion ? _set : Publish();
         using var state = _engine.PartitionState();
         var start = (Int64Array)state.Column("replay_start_offset");
         var end = (Int64Array)state.Column("replay_end_offset");
@@ -136,7 +124,7 @@ internal sealed class ConsumerTelemetry : IDisposable
         var outOfOrder = (Int64Array)state.Column("out_of_order_releases");
         var lost = (Int64Array)state.Column("lost_messages");
         var blocking = (StringArray)state.Column("blocking");
-        var count = _partitions.Length;
+        var count = set.Partitions.Length;
         var lag = new long[count];
         var outOfOrderReleases = new long[count];
         var lostMessages = new long[count];
@@ -149,7 +137,7 @@ internal sealed class ConsumerTelemetry : IDisposable
             var range = Math.Max(0, replayEnd - first);
             replayTotal += range;
             replayDone += Math.Clamp(releasedOffset.GetValue(i)!.Value + 1 - first, 0, range);
-            lag[i] = Lag(i, Math.Max(consumedOffset.GetValue(i)!.Value + 1, first), replayEnd);
+            lag[i] = Lag(set.Partitions[i], Math.Max(consumedOffset.GetValue(i)!.Value + 1, first), replayEnd);
             outOfOrderReleases[i] = outOfOrder.GetValue(i)!.Value;
             lostMessages[i] = lost.GetValue(i)!.Value;
             if (blocking.GetString(i) is { } reason && reason.StartsWith("idle since", StringComparison.Ordinal))
@@ -160,6 +148,7 @@ internal sealed class ConsumerTelemetry : IDisposable
 
         var live = _engine.IsLive;
         Volatile.Write(ref _snapshot, new Snapshot(
+            set,
             lag,
             outOfOrderReleases,
             lostMessages,
@@ -184,9 +173,8 @@ internal sealed class ConsumerTelemetry : IDisposable
     /// one captured at start before any fetch, minus the position: the consumer's, or the client's
     /// when it is further (past a transaction marker that carried no message).
     /// </summary>
-    private long Lag(int index, long consumedPosition, long replayEnd)
+    private long Lag(TopicPartition partition, long consumedPosition, long replayEnd)
     {
-        var partition = _partitions[index];
         long high, position = consumedPosition;
         try
         {
@@ -203,5 +191,42 @@ internal sealed class ConsumerTelemetry : IDisposable
         }
 
         return Math.Max(0, (high >= 0 ? high : replayEnd) - position);
+    }
+
+    private PartitionSet Publish()
+    {
+        var set = BuildSet(_set);
+        Volatile.Write(ref _set, set);
+        return set;
+    }
+
+    private PartitionSet BuildSet(PartitionSet? previous)
+    {
+        var counts = new Dictionary<TopicPartition, long>();
+        for (var i = 0; previous is not null && i < previous.Partitions.Length; i++)
+        {
+            counts[previous.Partitions[i]] = Volatile.Read(ref previous.Consumed[i]);
+        }
+
+        var count = _engine.PartitionCount;
+        var partitions = new TopicPartition[count];
+        var tags = new KeyValuePair<string, object?>[count][];
+        var pollTags = new KeyValuePair<string, object?>[count][];
+        var consumed = new long[count];
+        for (var i = 0; i < count; i++)
+        {
+            var spec = _engine.Partition(i);
+            partitions[i] = new TopicPartition(spec.Topic, spec.Partition);
+            tags[i] =
+            [
+                .. _common,
+                new(MessagingAttributes.Destination, spec.Topic),
+                new(MessagingAttributes.PartitionId, spec.Partition.ToString(CultureInfo.InvariantCulture)),
+            ];
+            pollTags[i] = [.. tags[i], new(MessagingAttributes.OperationName, MessagingAttributes.Poll)];
+            consumed[i] = counts.GetValueOrDefault(partitions[i]);
+        }
+
+        return new PartitionSet(_engine.PartitionSetVersion, partitions, tags, pollTags, consumed);
     }
 }

@@ -116,7 +116,7 @@ public sealed class EngineProperties
                 return new Partition(start, offset + 1 + trailingMarkers, messages);
             });
 
-    private static Gen<ReplayCase> Cases(bool monotonic) =>
+    internal static Gen<ReplayCase> Cases(bool monotonic) =>
         Gen.Select(
             PartitionGen(monotonic).Array[1, 6],
             Gen.Int[1, 20],

@@ -15,7 +15,9 @@ public sealed record Scenario(
     long? LiveHoldMs = null,
     long? IdleTimeoutMs = null,
     double? PaceSpeed = null,
-    long? MaxOutOfOrdernessMs = null)
+    long? MaxOutOfOrdernessMs = null,
+    // The consumer's topics in tie-breaking order, for an engine whose partitions come and go (it may then start with none).
+    IReadOnlyList<string>? Topics = null)
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
@@ -32,9 +34,16 @@ public sealed record Scenario(
 /// <summary>A partition and its replay range; <c>boundOffset</c> (exclusive) and <c>boundMs</c> end a bounded read.</summary>
 public sealed record ScenarioPartition(string Topic, int Partition, long StartOffset, long EndOffset, long? BoundOffset = null, long? BoundMs = null);
 
-/// <summary>One step: the clock is set to <c>clockMs</c> (when given) before anything is delivered, then one release.</summary>
+/// <summary>
+/// One step: the clock is set to <c>clockMs</c> (when given), then <c>removePartition</c> and
+/// <c>addPartition</c> change the partitions read (a rebalance), then messages are delivered, then one release.
+/// </summary>
 public sealed record ScenarioStep(
     long? ClockMs = null,
+    ScenarioPartition? AddPartition = null,
+    PartitionRef? RemovePartition = null,
+    // Held rows the removal dropped.
+    int? ExpectDropped = null,
     IReadOnlyList<ScenarioMessage>? Deliver = null,
     IReadOnlyList<ScenarioEof>? Eof = null,
     IReadOnlyList<MessageRef>? ExpectReleased = null,
@@ -52,6 +61,8 @@ public sealed record ScenarioMessage(string Topic, int Partition, long Offset, l
 
 /// <summary>End of partition at <c>offset</c> (the next offset to read); absent means at the replay end offset.</summary>
 public sealed record ScenarioEof(string Topic, int Partition, long? Offset = null);
+
+public sealed record PartitionRef(string Topic, int Partition);
 
 public sealed record MessageRef(string Topic, int Partition, long Offset);
 

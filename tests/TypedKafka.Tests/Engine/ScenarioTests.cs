@@ -46,7 +46,8 @@ public sealed class ScenarioTests
         using var engine = new OrderedMergeEngine(
             scenario.Partitions.Select(p => new PartitionSpec(
                 p.Topic, p.Partition, p.StartOffset, p.EndOffset, p.BoundOffset ?? long.MaxValue, p.BoundMs ?? long.MaxValue)),
-            options);
+            options,
+            scenario.Topics);
         var delivered = new Dictionary<MessageRef, ScenarioMessage>();
         var released = new HashSet<MessageRef>();
 
@@ -57,6 +58,21 @@ public sealed class ScenarioTests
             if (step.ClockMs is { } clock)
             {
                 engine.Advance(clock);
+            }
+
+            if (step.RemovePartition is { } remove)
+            {
+                var removed = engine.RemovePartition(remove.Topic, remove.Partition);
+                if (step.ExpectDropped is { } dropped)
+                {
+                    Assert.True(dropped == removed.DroppedMessages, $"{where}: expected {dropped} held rows dropped, found {removed.DroppedMessages}.");
+                }
+            }
+
+            if (step.AddPartition is { } add)
+            {
+                engine.AddPartition(new PartitionSpec(
+                    add.Topic, add.Partition, add.StartOffset, add.EndOffset, add.BoundOffset ?? long.MaxValue, add.BoundMs ?? long.MaxValue));
             }
 
             foreach (var message in step.Deliver ?? [])

@@ -189,6 +189,51 @@ public sealed class OffsetResolverTests
         Assert.Equal([new PartitionSpec("events", 0, 5, 5), new PartitionSpec("events", 1, 3, 3)], specs);
     }
 
+    [Fact]
+    public void A_gained_partition_starts_at_the_groups_committed_offset_else_by_its_topics_policy()
+    {
+        var cluster = Cluster().WithCommitted("events", 0, 14);
+
+        var specs = OffsetResolver.ResolvePartitions(SourceTopic.FromLatest("events"), [0, 1], cluster, Now, committedFirst: true);
+
+        Assert.Equal([new PartitionSpec("events", 0, 14, 20), new PartitionSpec("events", 1, 3, 3)], specs);
+    }
+
+    [Fact]
+    public void A_committed_offset_the_log_no_longer_holds_is_kept_as_the_start_so_that_the_loss_is_seen()
+    {
+        var cluster = Cluster().WithCommitted("events", 0, 5);
+
+        var spec = OffsetResolver.ResolvePartitions(SourceTopic.FromEarliest("events"), [0], cluster, Now, committedFirst: true).Single();
+
+        Assert.Equal(new PartitionSpec("events", 0, 5, 20), spec);
+    }
+
+    [Fact]
+    public void Discovery_finds_the_partitions_a_topic_gained_and_starts_them_by_its_policy_not_a_commit()
+    {
+        var cluster = Cluster();
+        using var engine = new OrderedMergeEngine(OffsetResolver.Resolve([SourceTopic.FromLatest("events")], cluster, Now), new EngineOptions(NowMs));
+        var discovery = new PartitionDiscovery([SourceTopic.FromLatest("events")], TimeSpan.FromMinutes(1), until: null);
+        Assert.Empty(discovery.Find(engine, cluster, Now));
+
+        cluster.Topic("events", [[(10, NowMs)], [], [(0, NowMs), (1, NowMs)]], lowOffsets: [10, 3, 0]).WithCommitted("events", 2, 1);
+
+        Assert.Equal([new PartitionSpec("events", 2, 2, 2)], discovery.Find(engine, cluster, Now));
+    }
+
+    [Fact]
+    public void Discovery_is_due_one_interval_after_the_first_poll_then_every_interval()
+    {
+        var discovery = new PartitionDiscovery([SourceTopic.FromLatest("events")], TimeSpan.FromSeconds(10), until: null);
+
+        Assert.False(discovery.Due(1_000));
+        Assert.False(discovery.Due(10_999));
+        Assert.True(discovery.Due(11_000));
+        Assert.False(discovery.Due(20_999));
+        Assert.True(discovery.Due(21_000));
+    }
+
     /// <summary>An in-memory cluster with Kafka's ListOffsets semantics, and scripted faults.</summary>
     private sealed class FakeCluster : IOffsetSource
     {
