@@ -17,17 +17,7 @@ public sealed class ReorderProperties
         Gen.Select(Gen.Long[0, 100], Gen.Long[-100, 60].Array[0, 25].Array[1, 5], Gen.Int[1, 20], Gen.Int[2, 40], Gen.Int)
             .Sample((windowMs, steps, batchSize, maxHeld, seed) =>
             {
-                // Each timestamp is at most the window behind the largest before it in its partition.
-                var partitions = steps.Select(partitionSteps =>
-                {
-                    long streamTime = 1_000, previous = 1_000;
-                    return partitionSteps.Select((step, offset) =>
-                    {
-                        previous = Math.Max(streamTime - windowMs, previous + step);
-                        streamTime = Math.Max(streamTime, previous);
-                        return new Message(offset, previous);
-                    }).ToList();
-                }).ToList();
+                var partitions = WithinWindow(steps, windowMs);
                 var released = Drive(partitions, windowMs, batchSize, maxHeld, seed, out var engine);
                 using (engine)
                 {
@@ -84,17 +74,8 @@ public sealed class ReorderProperties
         Gen.Select(Gen.Long[0, 20], Gen.Long[-20, 3].Array[0, 25].Array[1, 5], Gen.Select(Gen.Int[1, 20], Gen.Int[2, 40], Gen.Int), Gen.Select(Gen.Int[1, 20], Gen.Int[2, 40], Gen.Int))
             .Sample((windowMs, steps, first, second) =>
             {
-                // Timestamps a few ms apart, so that partitions tie often; none further back than the window.
-                var partitions = steps.Select(partitionSteps =>
-                {
-                    long streamTime = 1_000, previous = 1_000;
-                    return partitionSteps.Select((step, offset) =>
-                    {
-                        previous = Math.Max(streamTime - windowMs, previous + step);
-                        streamTime = Math.Max(streamTime, previous);
-                        return new Message(offset, previous);
-                    }).ToList();
-                }).ToList();
+                // Timestamps a few ms apart, so that partitions tie often.
+                var partitions = WithinWindow(steps, windowMs);
                 var one = Drive(partitions, windowMs, first.Item1, first.Item2, first.Item3, out var engineOne);
                 var other = Drive(partitions, windowMs, second.Item1, second.Item2, second.Item3, out var engineOther);
                 engineOne.Dispose();
@@ -156,6 +137,19 @@ public sealed class ReorderProperties
         Assert.Equal(0, engine.HeldMessageCount);
         return released;
     }
+
+    /// <summary>Partitions whose timestamps move by the given steps, each at most the window behind the largest before it in its partition.</summary>
+    private static List<List<Message>> WithinWindow(long[][] steps, long windowMs) =>
+        steps.Select(partitionSteps =>
+        {
+            long streamTime = 1_000, previous = 1_000;
+            return partitionSteps.Select((step, offset) =>
+            {
+                previous = Math.Max(streamTime - windowMs, previous + step);
+                streamTime = Math.Max(streamTime, previous);
+                return new Message(offset, previous);
+            }).ToList();
+        }).ToList();
 
     private sealed record Message(long Offset, long TimestampMs);
 }
