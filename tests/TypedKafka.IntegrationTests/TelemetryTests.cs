@@ -82,6 +82,32 @@ public sealed class TelemetryTests : IDisposable
     }
 
     [Fact]
+    public void In_a_consumer_group_the_partitions_come_by_rebalance_and_are_counted_as_they_come()
+    {
+        _cluster.CreateTopic("grouped", 3);
+        var perPartition = new[] { 30, 5, 0 };
+        for (var p = 0; p < perPartition.Length; p++)
+        {
+            var partition = p;
+            _cluster.Produce("grouped", Enumerable.Range(0, perPartition[p]).Select(i => new LocalMessage(partition, Base + (i * 10L), null, new byte[20])));
+        }
+
+        // The engine starts with no partition and gains them in a poll: the instruments follow.
+        var group = $"group-{Guid.NewGuid():N}";
+        var config = Config();
+        config["session.timeout.ms"] = "3000";
+        using var manager = new ConsumerManager(config, [SourceTopic.FromEarliest("grouped")], new ConsumerOptions { ConsumerGroup = group });
+        var rows = Replay.Until(manager, r => r.Count == 35);
+
+        var consumed = _meter.Observe("messaging.client.consumed.messages");
+        Assert.Equal(
+            perPartition.Select((count, p) => (p.ToString(System.Globalization.CultureInfo.InvariantCulture), (double)count)),
+            consumed.Select(m => ((string)m.Tags["messaging.destination.partition.id"]!, m.Value)).OrderBy(m => m.Item1, StringComparer.Ordinal));
+        Assert.All(consumed, m => Assert.Equal(group, m.Tags["messaging.consumer.group.name"]));
+        Assert.Equal(3, _meter.Observe("typedkafka.lag").Count);
+    }
+
+    [Fact]
     public void Without_a_configured_group_no_group_attribute_is_set()
     {
         _cluster.CreateTopic("groupless", 1);
