@@ -23,8 +23,7 @@ internal sealed class FormatBatchDecoder
     private readonly BadPayloadPolicy _policy;
     private readonly bool _eventTime;
     private readonly bool _headers;
-    private readonly Formats.BytesColumn _errors = new(StringType.Default);
-    private readonly Formats.BytesColumn _rawValues = new(BinaryType.Default);
+    private readonly ErrorColumns _errorColumns = new();
 
     public FormatBatchDecoder(PayloadDecoder decoder, BadPayloadPolicy policy, bool eventTime, bool headers)
     {
@@ -103,7 +102,7 @@ internal sealed class FormatBatchDecoder
             columns.AddRange(_decoder.Build());
             if (_policy == BadPayloadPolicy.Skip)
             {
-                AddErrorColumns(columns, messages.Length, errors);
+                _errorColumns.AddTo(columns, messages.Length, errors);
             }
 
             if (_headers)
@@ -116,35 +115,6 @@ internal sealed class FormatBatchDecoder
     }
 
     private static IArrowArray Retain(IArrowArray array) => ArrowArrayFactory.BuildArray(array.Data.Retain());
-
-    private void AddErrorColumns(List<IArrowArray> columns, int length, List<PayloadError>? errors)
-    {
-        var next = 0;
-        for (var row = 0; row < length; row++)
-        {
-            if (errors is not null && next < errors.Count && errors[next].Row == row)
-            {
-                var error = errors[next++];
-                _errors.Append(Encoding.UTF8.GetBytes(error.Reason));
-                if (error.RawValue is { } raw)
-                {
-                    _rawValues.Append(raw.Span);
-                }
-                else
-                {
-                    _rawValues.AppendNull();
-                }
-            }
-            else
-            {
-                _errors.AppendNull();
-                _rawValues.AppendNull();
-            }
-        }
-
-        columns.Add(_errors.Build());
-        columns.Add(_rawValues.Build());
-    }
 
     private Schema BuildSchema()
     {

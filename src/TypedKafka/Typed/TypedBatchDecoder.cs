@@ -23,8 +23,7 @@ internal sealed class TypedBatchDecoder<T, TKey>
     private readonly BadPayloadPolicy _policy;
     private readonly KeyCodec<TKey> _keys = KeyCodec<TKey>.Create();
     private readonly MessageColumns _values = T.CreateColumns();
-    private readonly StringColumn _errors = new(nullable: true);
-    private readonly BinaryColumn _rawValues = new(nullable: true);
+    private readonly ErrorColumns _errorColumns = new();
     private readonly Dictionary<int, string> _badKeys = [];
     private readonly bool _hasEventTimeColumn;
     private readonly EventTimeMember? _eventTime = T.EventTime;
@@ -148,7 +147,7 @@ internal sealed class TypedBatchDecoder<T, TKey>
             columns.AddRange(_values.Build());
             if (_policy == BadPayloadPolicy.Skip)
             {
-                AddErrorColumns(columns, messages.Length, errors);
+                _errorColumns.AddTo(columns, messages.Length, errors);
             }
 
             if (_headers)
@@ -192,60 +191,6 @@ internal sealed class TypedBatchDecoder<T, TKey>
         _values.Truncate(start);
         _values.AppendNullRow();
         return error.ToString();
-    }
-
-    /// <summary>
-    /// <c>_error</c> and <c>_raw_value</c>, built from the batch's errors once it is decoded: good
-    /// rows, nearly all of them, cost nothing while decoding.
-    /// </summary>
-    private void AddErrorColumns(List<IArrowArray> columns, int length, List<PayloadError>? errors)
-    {
-        if (errors is null)
-        {
-            columns.Add(AllNull(StringType.Default, length));
-            columns.Add(AllNull(BinaryType.Default, length));
-            return;
-        }
-
-        var next = 0;
-        for (var row = 0; row < length; row++)
-        {
-            if (errors is not null && next < errors.Count && errors[next].Row == row)
-            {
-                var error = errors[next++];
-                _errors.Append(Encoding.UTF8.GetBytes(error.Reason));
-                if (error.RawValue is { } raw)
-                {
-                    _rawValues.Append(raw.Span);
-                }
-                else
-                {
-                    _rawValues.AppendNull();
-                }
-            }
-            else
-            {
-                _errors.AppendNull();
-                _rawValues.AppendNull();
-            }
-        }
-
-        columns.Add(_errors.Build());
-        columns.Add(_rawValues.Build());
-    }
-
-    /// <summary>A variable-width column of nulls only: a zeroed validity bitmap, zero offsets, no data.</summary>
-    private static IArrowArray AllNull(IArrowType type, int length)
-    {
-        var validity = ArrowBuffer.Empty;
-        if (length > 0)
-        {
-            using var bits = new NativeBuffer<byte, MemoryPressureAllocationTracker>((length + 7) / 8, zeroFill: true);
-            validity = bits.Build();
-        }
-
-        using var offsets = new NativeBuffer<int, MemoryPressureAllocationTracker>(length + 1, zeroFill: true);
-        return ArrowArrayFactory.BuildArray(new ArrayData(type, length, length, 0, [validity, offsets.Build(), ArrowBuffer.Empty]));
     }
 
     private static Schema BuildSchema(BadPayloadPolicy policy, IArrowType keyType, bool eventTime, bool headers)
