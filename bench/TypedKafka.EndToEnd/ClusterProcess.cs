@@ -17,10 +17,11 @@ internal sealed class ClusterProcess : IDisposable
 
     public int ProcessId => _process.Id;
 
-    public static ClusterProcess Start(int brokers, string topic, int partitions)
+    public static ClusterProcess Start(int brokers, IEnumerable<string> topics, int partitions)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "TypedKafka.Cli.dll");
-        var process = Process.Start(new ProcessStartInfo("dotnet", [cli, "local", "--brokers", $"{brokers}", "--topic", $"{topic}:{partitions}"])
+        string[] arguments = [cli, "local", "--brokers", $"{brokers}", .. topics.SelectMany(t => new[] { "--topic", $"{t}:{partitions}" })];
+        var process = Process.Start(new ProcessStartInfo("dotnet", arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

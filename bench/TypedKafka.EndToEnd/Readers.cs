@@ -8,9 +8,9 @@ internal static class Readers
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
 
     /// <summary>What an application would write without TypedKafka: consume until every partition reports its end.</summary>
-    public static long PlainLoop(string bootstrap, string topic, long expected)
+    public static long PlainLoop(string bootstrap, string topic, long expected, IReadOnlyList<string>? settings = null)
     {
-        var config = new ConsumerConfig
+        var config = new ConsumerConfig(Settings(settings))
         {
             BootstrapServers = bootstrap,
             GroupId = $"plain-{Guid.NewGuid():N}",
@@ -46,10 +46,12 @@ internal static class Readers
 
     /// <summary>The same data through ConsumerManager, in timestamp order, as Arrow batches.</summary>
     /// <param name="includeHeaders">Add the headers column (ConsumerOptions.IncludeHeaders): the client then marshals each message's headers too.</param>
-    public static long Ordered(string bootstrap, string topic, long expected, bool includeHeaders = false)
+    public static long Ordered(string bootstrap, string topic, long expected, bool includeHeaders = false, IReadOnlyList<string>? settings = null)
     {
+        var config = Settings(settings);
+        config["bootstrap.servers"] = bootstrap;
         using var manager = new ConsumerManager(
-            new Dictionary<string, string> { ["bootstrap.servers"] = bootstrap },
+            config,
             [SourceTopic.FromEarliest(topic)],
             new ConsumerOptions { BatchSize = 10_000, IncludeHeaders = includeHeaders });
         long count = 0, bytes = 0;
@@ -63,6 +65,10 @@ internal static class Readers
 
         return Check(count, expected, bytes);
     }
+
+    /// <summary>KEY=VALUE librdkafka settings given on the command line (--set).</summary>
+    public static Dictionary<string, string> Settings(IReadOnlyList<string>? settings) =>
+        (settings ?? []).Select(s => s.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
 
     private static long Check(long count, long expected, long bytes) =>
         count == expected && bytes == expected * Data.ValueBytes
