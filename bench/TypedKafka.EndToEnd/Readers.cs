@@ -50,17 +50,26 @@ internal static class Readers
     {
         var config = Settings(settings);
         config["bootstrap.servers"] = bootstrap;
+        var trace = Environment.GetEnvironmentVariable("TYPEDKAFKA_BENCH_TRACE") == "1" ? new System.Text.StringBuilder() : null;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var manager = new ConsumerManager(
             config,
             [SourceTopic.FromEarliest(topic)],
             new ConsumerOptions { BatchSize = 10_000, IncludeHeaders = includeHeaders });
+        trace?.Append(System.FormattableString.Invariant($" constructed at {clock.ElapsedMilliseconds}:"));
         long count = 0, bytes = 0;
         var deadline = DateTime.UtcNow + Patience;
         while (!manager.IsLive && DateTime.UtcNow < deadline)
         {
             using var batch = manager.Poll(100);
+            trace?.Append(System.FormattableString.Invariant($" {clock.ElapsedMilliseconds}:{batch.Length}"));
             count += batch.Length;
             bytes += ((Apache.Arrow.BinaryArray)batch.Column("value")).ValueBuffer.Length;
+        }
+
+        if (trace is not null)
+        {
+            Console.WriteLine($"trace (ms:rows per poll):{trace}");
         }
 
         return Check(count, expected, bytes);

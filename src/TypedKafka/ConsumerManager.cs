@@ -20,6 +20,9 @@ public sealed class ConsumerManager : IDisposable
     // A blocked poll waits on the client in slices this long at most, so that Dispose is seen promptly.
     private const int WaitSliceMs = 100;
 
+    // During replay, how long a poll that has taken rows in waits for the client's queue to refill before releasing them.
+    private const int RefillGraceMs = 5;
+
     private readonly IConsumer<StagedBytes, StagedBytes> _consumer;
     private readonly OrderedMergeEngine _engine;
     private readonly StagingArea _staging = new();
@@ -90,7 +93,7 @@ public sealed class ConsumerManager : IDisposable
         _values = options.ValueFormat is { } format
             ? new Formats.FormatBatchDecoder(format.CreateDecoder([.. topicList.Select(t => t.Name)]), options.BadPayloadPolicy, options.Timestamp is not null, options.IncludeHeaders)
             : null;
-        var settings = ConsumerSettings.Build(config, topicList.Count, out var requestTimeout, withHeaders: options.Timestamp is not null || options.IncludeHeaders);
+        var settings = ConsumerSettings.Build(config, topicList.Count, out var requestTimeout, withHeaders: options.Timestamp is not null || options.IncludeHeaders, maxHeldBytes: options.MaxHeldBytes);
         if (options.ConsumerGroup is { } group)
         {
             GroupMembership.Configure(settings, config, group);
@@ -175,8 +178,10 @@ public sealed class ConsumerManager : IDisposable
     /// <summary>
     /// Consumes for up to <paramref name="timeoutMs"/> and returns what can be released in order,
     /// at most the batch size; never null, possibly empty. During replay it keeps consuming, within
-    /// the timeout, until a batch's worth has come in (history is there to be read, and full batches
-    /// cost less per message); once replay is over it returns as soon as something can be released.
+    /// the timeout, until a batch's worth has come in or the client's queue stays empty for a few
+    /// milliseconds (full batches cost less per message, but rows that can go out are not held
+    /// back while the client waits on the network); once replay is over it returns as soon as
+    /// something can be released.
     /// Dispose the batch when done with it.
     /// </summary>
     /// <param name="timeoutMs">How long to wait, 0 or more; <see cref="Timeout.Infinite"/> (-1) waits until something can be released.</param>
@@ -477,9 +482,10 @@ public sealed class ConsumerManager : IDisposable
     }
 
     /// <summary>
-    /// Takes in up to a batch of messages. During replay it waits, until the deadline, for a full
-    /// batch: history is there to be read, and small batches cost more per message. Once replay
-    /// is over it takes what is already there, so live messages are not held back.
+    /// Takes in up to a batch of messages. During replay it waits, until the deadline, for a first
+    /// message, then for more while the client's queue keeps refilling: history is there to be read,
+    /// and small batches cost more per message. Once replay is over it takes what is already there,
+    /// so live messages are not held back.
     /// </summary>
     private void Consume(long deadline)
     {
@@ -491,15 +497,30 @@ public sealed class ConsumerManager : IDisposable
             {
                 // Take what is queued without a timeout (no clock reads per message); wait only when nothing is.
                 result = _consumer.Consume(0);
+                if (result is null && _engine.HasBacklog)
+                {
+                    // Rows are ready to go out: waiting for the client would only delay them.
+                    return;
+                }
+
                 if (result is null && (intake == 0 || !_engine.AllCaughtUp))
                 {
-                    var wait = WaitMs(deadline);
+                    // With some intake, wait only a short refill: librdkafka fills its queue a fetch
+                    // response at a time, so a queue that stays dry this long is waiting on the network,
+                    // and the rows already taken may be releasable now (waiting out the poll's whole
+                    // timeout for a full batch made replays up to 100 ms per batch slower).
+                    var wait = intake == 0 ? WaitMs(deadline) : Math.Min(WaitMs(deadline), RefillGraceMs);
                     if (wait == 0 || IsDisposed)
                     {
                         return;
                     }
 
                     result = _consumer.Consume(wait);
+                    if (result is null && intake > 0)
+                    {
+                        return;
+                    }
+
                     if (result is null)
                     {
                         // A slice ran out: look again at the deadline, at Dispose, and at what the clock may have made releasable.

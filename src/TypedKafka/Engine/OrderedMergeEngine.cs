@@ -111,6 +111,9 @@ internal sealed partial class OrderedMergeEngine : IDisposable
 
     public int HeldMessageCount { get; private set; }
 
+    /// <summary>The last <see cref="Release"/> was cut at the batch size: the next one has rows to release whatever comes in.</summary>
+    public bool HasBacklog { get; private set; }
+
     public long HeldBytes { get; private set; }
 
     public int PausedPartitionCount { get; private set; }
@@ -295,6 +298,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         var (strict, held) = ReleaseBounds(watermark);
         var totals = default(ReleaseTotals);
         var count = Merge(strict, TieFloor(strict), held, ref totals, out var backlog);
+        HasBacklog = backlog;
         var batch = MessageBatchBuilder.Build(_releasing.AsSpan(0, count), totals, _partitions, _options.EventTime, _options.Headers);
         RemoveReleased();
         UpdateLive();

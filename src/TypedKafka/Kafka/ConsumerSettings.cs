@@ -14,8 +14,33 @@ internal static class ConsumerSettings
 {
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a broker may hold a fetch that finds no new data (librdkafka: 500 ms). A replay ends
+    /// when every partition reports its end, which arrives on such a fetch; live, it bounds the latency
+    /// of a quiet partition. 100 ms costs a few fetch requests per second per broker when idle.
+    /// </summary>
+    public const int DefaultFetchWaitMaxMs = 100;
+
+    /// <summary>
+    /// How long the client waits before fetching again once its queue is above its thresholds
+    /// (librdkafka: 1000 ms). The threshold is on the consumer's one queue shared by all partitions,
+    /// and a poll drains it in batches, so a replay crossed it often and stalled for a second each
+    /// time (docs/benchmarks.md).
+    /// </summary>
+    public const int DefaultFetchQueueBackoffMs = 10;
+
+    /// <summary>The client's prefetch queue (<c>queued.max.messages.kbytes</c>) gets this fraction of <c>MaxHeldBytes</c>, within librdkafka's default and minimum below.</summary>
+    public const int PrefetchShareOfHeldBytes = 4;
+
+    /// <summary>librdkafka's default <c>queued.max.messages.kbytes</c> (64 MiB), the most the derived value takes.</summary>
+    public const int MaxQueuedKilobytes = 64 * 1024;
+
+    /// <summary>The least derived <c>queued.max.messages.kbytes</c>: a quarter of a small bound would stop the client from keeping one fetch queued.</summary>
+    public const int MinQueuedKilobytes = 256;
+
     /// <summary>Checks <paramref name="config"/> and adds what ordered reading needs; with <paramref name="withHeaders"/> the client marshals each message's headers (for an event-time reader), which costs about a quarter of its per-message CPU.</summary>
-    public static ConsumerConfig Build(IReadOnlyDictionary<string, string> config, int topicCount, out TimeSpan requestTimeout, bool withHeaders = false)
+    /// <remarks><paramref name="maxHeldBytes"/> is the engine's held-byte bound, from which the client's prefetch queue is sized unless the user set it.</remarks>
+    public static ConsumerConfig Build(IReadOnlyDictionary<string, string> config, int topicCount, out TimeSpan requestTimeout, bool withHeaders = false, long maxHeldBytes = Engine.EngineOptions.DefaultMaxHeldBytes)
     {
         ArgumentNullException.ThrowIfNull(config);
         CheckBootstrapServers(config);
@@ -55,6 +80,14 @@ internal static class ConsumerSettings
         };
         settings.GroupId ??= $"typedkafka-{Guid.NewGuid():N}";
 
+        // Defaults for an ordered replay; a key the user set always wins.
+        Default(settings, config, "fetch.wait.max.ms", DefaultFetchWaitMaxMs);
+        Default(settings, config, "fetch.queue.backoff.ms", DefaultFetchQueueBackoffMs);
+
+        // The client's prefetch comes on top of what the engine holds, so it is sized from the same
+        // bound; librdkafka then lowers fetch.max.bytes to it (never below message.max.bytes).
+        Default(settings, config, "queued.max.messages.kbytes", QueuedKilobytes(maxHeldBytes));
+
         // A position the log no longer holds is reported by the client, never jumped over: the consumer decides (FailOnDataLoss).
         settings.AutoOffsetReset = AutoOffsetReset.Error;
 
@@ -62,6 +95,18 @@ internal static class ConsumerSettings
             ? TimeSpan.FromMilliseconds(timeoutMs)
             : DefaultRequestTimeout;
         return settings;
+    }
+
+    /// <summary><c>queued.max.messages.kbytes</c> for a held-byte bound: a quarter of it, within 256 KiB and librdkafka's default 64 MiB.</summary>
+    public static int QueuedKilobytes(long maxHeldBytes) =>
+        (int)Math.Clamp(maxHeldBytes / PrefetchShareOfHeldBytes / 1024, MinQueuedKilobytes, MaxQueuedKilobytes);
+
+    private static void Default(ConsumerConfig settings, IReadOnlyDictionary<string, string> config, string key, int value)
+    {
+        if (!config.ContainsKey(key))
+        {
+            settings.Set(key, value.ToString(CultureInfo.InvariantCulture));
+        }
     }
 
     private static void CheckBootstrapServers(IReadOnlyDictionary<string, string> config)

@@ -135,4 +135,34 @@ public sealed class ConsumerSettingsTests
         Assert.Equal(SecretSettings.Mask, SecretSettings.Quote(key, "hunter2"));
         Assert.Equal("\"b:1\"", SecretSettings.Quote("bootstrap.servers", "b:1"));
     }
+
+    [Fact]
+    public void Replay_fetch_defaults_are_set_when_the_user_left_them_out()
+    {
+        var settings = Build();
+        Assert.Equal(ConsumerSettings.DefaultFetchWaitMaxMs, settings.FetchWaitMaxMs);
+        Assert.Equal(ConsumerSettings.DefaultFetchQueueBackoffMs.ToString(System.Globalization.CultureInfo.InvariantCulture), settings.Get("fetch.queue.backoff.ms"));
+        Assert.Equal(ConsumerSettings.MaxQueuedKilobytes, settings.QueuedMaxMessagesKbytes);
+    }
+
+    [Fact]
+    public void Fetch_settings_the_user_set_win()
+    {
+        var settings = Build(("fetch.wait.max.ms", "500"), ("fetch.queue.backoff.ms", "1000"), ("queued.max.messages.kbytes", "1024"));
+        Assert.Equal(500, settings.FetchWaitMaxMs);
+        Assert.Equal("1000", settings.Get("fetch.queue.backoff.ms"));
+        Assert.Equal(1024, settings.QueuedMaxMessagesKbytes);
+    }
+
+    [Theory]
+    [InlineData(256L * 1024 * 1024, 64 * 1024)]
+    [InlineData(64L * 1024 * 1024, 16 * 1024)]
+    [InlineData(1L << 20, 256)]
+    [InlineData(1L, 256)]
+    [InlineData(long.MaxValue, 64 * 1024)]
+    public void The_client_prefetch_queue_is_a_quarter_of_the_held_byte_bound_within_limits(long maxHeldBytes, int kilobytes)
+    {
+        var settings = ConsumerSettings.Build(new Dictionary<string, string> { ["bootstrap.servers"] = "b:1" }, 1, out _, maxHeldBytes: maxHeldBytes);
+        Assert.Equal(kilobytes, settings.QueuedMaxMessagesKbytes);
+    }
 }
