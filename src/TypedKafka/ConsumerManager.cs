@@ -587,6 +587,11 @@ public sealed class ConsumerManager : IDisposable
                 _engine.Deliver(index, result.Offset.Value, message.Timestamp.UnixTimestampMs, key, message.Key.IsNull, value, message.Value.IsNull, headers: headers);
             }
 
+            if (_engine.PauseAtIntake(index))
+            {
+                _consumer.Pause([ToTopicPartition(index)]);
+            }
+
             intake++;
         }
     }

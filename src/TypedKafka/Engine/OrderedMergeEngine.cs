@@ -302,7 +302,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         var batch = MessageBatchBuilder.Build(_releasing.AsSpan(0, count), totals, _partitions, _options.EventTime, _options.Headers);
         RemoveReleased();
         UpdateLive();
-        DecideBackpressure(watermark, backlog);
+        DecideBackpressure(watermark, backlog, released: count > 0);
         return batch;
     }
 
@@ -571,6 +571,40 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         IsComplete = _bounded && allDone && HeldMessageCount == 0 && _partitions.Length > 0;
     }
 
+    /// <summary>Held messages or bytes are above a bound.</summary>
+    public bool OverBound => HeldMessageCount > _options.MaxHeldMessages || HeldBytes > _options.MaxHeldBytes;
+
+    /// <summary>
+    /// Called after the partition delivered, during a poll's intake: above the low mark (half a
+    /// bound), a replaying
+    /// partition whose intake cannot help release anything is paused now, not after the intake
+    /// (which went on taking in up to a batch from every partition the client had fetched, and
+    /// with hundreds of partitions, a fetch of each). True when the consumer must pause it; the
+    /// client then drops what it prefetched for it and resumes after the last message delivered.
+    /// </summary>
+    public bool PauseAtIntake(int index)
+    {
+        var partition = _partitions[index];
+        var halfFull = HeldMessageCount > _options.MaxHeldMessages * EngineOptions.ResumeFraction || HeldBytes > _options.MaxHeldBytes * EngineOptions.ResumeFraction;
+        if (partition.IsPaused || !halfFull || AllCaughtUp)
+        {
+            return false;
+        }
+
+        // Above the low mark a partition that cannot help takes one message per resume: until every
+        // partition has delivered, nothing can be released, so the first messages of the others
+        // still fit within the bound; after that, backpressure resumes the partitions next in line together.
+        var watermark = ComputeWatermark();
+        if (IsBlocker(partition, index, watermark, TieFloor(watermark)))
+        {
+            return false;
+        }
+
+        partition.IsPaused = true;
+        PausedPartitionCount++;
+        return true;
+    }
+
     /// <summary>Why the partition holds back release, for partition state; null when it does not.</summary>
     private static string? Blocking(TrackedPartition partition, long watermark) => partition switch
     {
@@ -588,13 +622,20 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     /// In between it keeps the current set, except that it never leaves every blocker paused
     /// while nothing can be released, which would stall the replay.
     /// </summary>
-    private void DecideBackpressure(long watermark, bool backlog)
+    private void DecideBackpressure(long watermark, bool backlog, bool released)
     {
         _toPause.Clear();
         _toResume.Clear();
         var over = HeldMessageCount > _options.MaxHeldMessages || HeldBytes > _options.MaxHeldBytes;
         var under = HeldMessageCount <= _options.MaxHeldMessages * EngineOptions.ResumeFraction
             && HeldBytes <= _options.MaxHeldBytes * EngineOptions.ResumeFraction;
+
+        // Above the low mark, resuming only the partition that holds the watermark moves it one
+        // partition per fetch round trip: with hundreds of partitions that stalled a replay for a
+        // minute. The partitions next in line (lowest stream times, up to half a batch of them) are
+        // resumed together; each is paused again at its first message (PauseAtIntake), so this
+        // costs at most half a batch's intake, and their release frees as much.
+        var nextInLine = !under && !backlog && watermark != long.MinValue ? NextInLine(watermark) : long.MinValue;
 
         var stalled = !backlog;
         var tieFloor = TieFloor(watermark);
@@ -614,9 +655,10 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         for (var i = 0; i < _partitions.Length; i++)
         {
             var partition = _partitions[i];
-            var blocker = IsBlocker(partition, i, watermark, tieFloor);
+            var blocker = IsBlocker(partition, i, watermark, tieFloor)
+                || (IsInLine(partition) && partition.WatermarkMs <= nextInLine);
             var pause = partition.Done || (over ? backlog || !blocker
-                : !under && partition.IsPaused && !(stalled && blocker));
+                : !under && partition.IsPaused && !((stalled || nextInLine != long.MinValue) && blocker));
             if (pause != partition.IsPaused)
             {
                 partition.IsPaused = pause;
@@ -628,6 +670,36 @@ internal sealed partial class OrderedMergeEngine : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// The stream time of the last of the next partitions in line to hold the watermark: the
+    /// (<see cref="EngineOptions.BatchSize"/> / 2)-th lowest among those in line (all of them when fewer).
+    /// </summary>
+    private long NextInLine(long watermark)
+    {
+        var times = ArrayPool<long>.Shared.Rent(_partitions.Length);
+        var count = 0;
+        foreach (var partition in _partitions)
+        {
+            if (IsInLine(partition))
+            {
+                times[count++] = partition.WatermarkMs;
+            }
+        }
+
+        var span = times.AsSpan(0, count);
+        span.Sort();
+        var line = count == 0 ? watermark : span[Math.Min(count, Math.Max(1, _options.BatchSize / 2)) - 1];
+        ArrayPool<long>.Shared.Return(times);
+        return line;
+    }
+
+    /// <summary>
+    /// A partition that may be resumed to move the watermark on: still replaying, and holding at
+    /// most its latest message (one that holds more already read past it, and more would wait).
+    /// </summary>
+    private static bool IsInLine(TrackedPartition partition) =>
+        !partition.CaughtUp && partition.IdleSinceMs is null && partition.Buffer.Count <= 1;
 
     /// <summary>
     /// A partition whose intake can let more out: one still replaying that has delivered nothing,
