@@ -20,11 +20,15 @@ var dataOption = new Option<string>("--data") { Description = "Which data to rea
 var setOption = new Option<string[]>("--set") { Description = "KEY=VALUE librdkafka setting for ConsumerManager (repeatable).", AllowMultipleArgumentsPerToken = false };
 var plainSetOption = new Option<string[]>("--plain-set") { Description = "KEY=VALUE librdkafka setting for the plain loop (repeatable).", AllowMultipleArgumentsPerToken = false };
 var kcatSetOption = new Option<string[]>("--kcat-set") { Description = "KEY=VALUE librdkafka setting for kcat, as -X (repeatable).", AllowMultipleArgumentsPerToken = false };
+var memoryOption = new Option<bool>("--memory") { Description = "Instead: peak RSS of a replay of 500 partitions of 1 KB values under 100x skew, plain loop against ConsumerManager, each run in a child process." };
+var rssReaderOption = new Option<string?>("--rss-reader") { Description = "(Internal) run one reader of --memory in this process and print messages, wall ms and peak RSS kB." };
 var root = new RootCommand("End-to-end CPU per message and wall time: plain Confluent.Kafka loop, ConsumerManager and kcat.")
 {
-    messagesOption, roundsOption, bootstrapOption, topicOption, onlyOption, headersOption, dataOption, setOption, plainSetOption, kcatSetOption,
+    messagesOption, roundsOption, bootstrapOption, topicOption, onlyOption, headersOption, dataOption, setOption, plainSetOption, kcatSetOption, memoryOption, rssReaderOption,
 };
-root.SetAction(parse => Run(new Settings(
+root.SetAction(parse => parse.GetValue(rssReaderOption) is { } rssReader
+    ? MemoryBench.RunReader(rssReader, parse.GetValue(bootstrapOption)!, parse.GetValue(topicOption)!)
+    : parse.GetValue(memoryOption) ? MeasureMemory(parse.GetValue(roundsOption)) : Run(new Settings(
     parse.GetValue(messagesOption), parse.GetValue(roundsOption), parse.GetValue(bootstrapOption), parse.GetValue(topicOption), parse.GetValue(onlyOption),
     parse.GetValue(headersOption), parse.GetValue(dataOption)!, parse.GetValue(setOption) ?? [], parse.GetValue(plainSetOption) ?? [], parse.GetValue(kcatSetOption) ?? [])));
 return root.Parse(args).Invoke();
@@ -63,6 +67,12 @@ static int Run(Settings s)
         Measure(s, bootstrap, topic, produced, withKcat);
     }
 
+    return 0;
+}
+
+static int MeasureMemory(int rounds)
+{
+    MemoryBench.Measure(rounds);
     return 0;
 }
 

@@ -22,7 +22,11 @@ public sealed record ConsumerOptions
     /// <summary>Above this many messages held for ordering, partitions that run ahead are paused. Default 1,000,000.</summary>
     public int MaxHeldMessages { get; init; } = EngineOptions.DefaultMaxHeldMessages;
 
-    /// <summary>Above this many key and value bytes held for ordering, partitions that run ahead are paused. Default 256 MiB.</summary>
+    /// <summary>
+    /// Above this many key and value bytes held for ordering, partitions that run ahead are paused. Default 256 MiB.
+    /// Unless the config sets <c>queued.max.messages.kbytes</c>, the client's prefetch queue is a quarter of
+    /// this (256 KiB to 64 MiB), so that what the client holds stays in proportion (docs/reliability.md).
+    /// </summary>
     public long MaxHeldBytes { get; init; } = EngineOptions.DefaultMaxHeldBytes;
 
     /// <summary>
