@@ -1,62 +1,97 @@
 namespace TypedKafka.Engine;
 
 /// <summary>
-/// The engine's store of byte chunks for held messages. Chunks live as long as messages wait for
-/// the watermark, often across many collections, so they are allocated on the pinned object heap
-/// (the GC never copies them, as it would young arrays that survive) and uninitialised (every byte
-/// read was written first). An engine keeps its free chunks up to its held-byte bound; when it is
-/// disposed they go to a small process-wide spare set that the next engine draws from first, so a
-/// process that replays again and again (a restarted hosted consumer, a test suite) allocates none.
+/// The engine's store of byte chunks for held messages, in sizes from <see cref="MinChunkSize"/>
+/// to <see cref="PartitionBuffer.ChunkSize"/> (powers of two). A partition starts with a small chunk
+/// and doubles as it holds more, so thousands of partitions that each hold a few messages do not
+/// take a 64 KiB chunk each, while a busy partition soon writes into 64 KiB chunks.
+/// Chunks live as long as messages wait for the watermark, often across many collections, so they
+/// are allocated on the pinned object heap (the GC never copies them, as it would young arrays
+/// that survive) and uninitialised (every byte read was written first). An engine keeps its free
+/// chunks up to a number of bytes; when it is disposed its 64 KiB chunks go to a small
+/// process-wide spare set that the next engine draws from first, so a process that replays again
+/// and again (a restarted hosted consumer, a test suite) allocates none.
 /// Rent and Return are single-threaded, like the engine.
 /// </summary>
-internal sealed class ChunkPool(int maxRetained) : IDisposable
+internal sealed class ChunkPool : IDisposable
 {
+    public const int MinChunkSize = 4 * 1024;
+    private const int Classes = 5; // 4, 8, 16, 32 and 64 KiB.
     private const int MaxSpare = 256; // 16 MiB kept for the next engine.
     private static readonly Stack<byte[]> Spare = new();
-    private readonly Stack<byte[]> _free = new();
+    private readonly Stack<byte[]>[] _free = [new(), new(), new(), new(), new()];
+    private readonly long _maxRetainedBytes;
+    private long _retainedBytes;
 
-    /// <summary>A chunk of <see cref="PartitionBuffer.ChunkSize"/> bytes, or an unpooled array for a message larger than that.</summary>
-    public byte[] Rent(int minimumLength)
+    /// <param name="maxRetained">How many 64 KiB chunks' worth of free chunks the pool keeps.</param>
+    public ChunkPool(int maxRetained) => _maxRetainedBytes = (long)maxRetained * PartitionBuffer.ChunkSize;
+
+    /// <summary>
+    /// A chunk of the smallest pooled size that is at least <paramref name="minimumLength"/> and
+    /// <paramref name="preferredLength"/>, or an unpooled array for a message larger than the largest chunk.
+    /// </summary>
+    public byte[] Rent(int minimumLength, int preferredLength = PartitionBuffer.ChunkSize)
     {
         if (minimumLength > PartitionBuffer.ChunkSize)
         {
             return GC.AllocateUninitializedArray<byte>(minimumLength);
         }
 
-        if (_free.TryPop(out var chunk))
+        var size = MinChunkSize;
+        while (size < minimumLength || size < preferredLength)
         {
+            size *= 2;
+        }
+
+        size = Math.Min(size, PartitionBuffer.ChunkSize);
+        var free = _free[ClassOf(size)];
+        if (free.TryPop(out var chunk))
+        {
+            _retainedBytes -= chunk.Length;
             return chunk;
         }
 
-        lock (Spare)
+        if (size == PartitionBuffer.ChunkSize)
         {
-            if (Spare.TryPop(out chunk))
+            lock (Spare)
             {
-                return chunk;
+                if (Spare.TryPop(out chunk))
+                {
+                    return chunk;
+                }
             }
         }
 
-        return GC.AllocateUninitializedArray<byte>(PartitionBuffer.ChunkSize, pinned: true);
+        return GC.AllocateUninitializedArray<byte>(size, pinned: true);
     }
 
     public void Return(byte[] chunk)
     {
-        if (chunk.Length == PartitionBuffer.ChunkSize && _free.Count < maxRetained)
+        if (chunk.Length <= PartitionBuffer.ChunkSize && _retainedBytes + chunk.Length <= _maxRetainedBytes)
         {
-            _free.Push(chunk);
+            _free[ClassOf(chunk.Length)].Push(chunk);
+            _retainedBytes += chunk.Length;
         }
     }
 
     public void Dispose()
     {
+        var largest = _free[Classes - 1];
         lock (Spare)
         {
-            while (Spare.Count < MaxSpare && _free.TryPop(out var chunk))
+            while (Spare.Count < MaxSpare && largest.TryPop(out var chunk))
             {
                 Spare.Push(chunk);
             }
         }
 
-        _free.Clear();
+        foreach (var free in _free)
+        {
+            free.Clear();
+        }
+
+        _retainedBytes = 0;
     }
+
+    private static int ClassOf(int size) => System.Numerics.BitOperations.Log2((uint)size) - 12;
 }

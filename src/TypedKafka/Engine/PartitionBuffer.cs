@@ -16,7 +16,8 @@ namespace TypedKafka.Engine;
 internal sealed class PartitionBuffer : IDisposable
 {
     internal const int ChunkSize = 64 * 1024;
-    private const int InitialCapacity = 64;
+    // Small: with thousands of partitions most hold a few messages at a time; the ring doubles as needed.
+    private const int InitialCapacity = 8;
 
     // A released message left in storage behind an unreleased one (reorder mode only).
     private const int ReleasedMark = int.MinValue;
@@ -216,8 +217,10 @@ internal sealed class PartitionBuffer : IDisposable
             _chunks = larger;
         }
 
+        // A partition that holds little keeps to small chunks; one that goes on holding doubles them up to ChunkSize.
+        var preferred = _chunkCount == 0 ? ChunkPool.MinChunkSize : Math.Min(ChunkSize, 2 * _chunks[(_firstChunk + _chunkCount - 1) & (_chunks.Length - 1)].Length);
         var number = _firstChunk + _chunkCount;
-        var chunk = _chunkPool.Rent(Math.Max(ChunkSize, size));
+        var chunk = _chunkPool.Rent(size, preferred);
         _chunks[number & (_chunks.Length - 1)] = chunk;
         _chunkCount++;
         ReservedBytes += chunk.Length;

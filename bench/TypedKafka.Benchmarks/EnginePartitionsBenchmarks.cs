@@ -1,0 +1,74 @@
+using BenchmarkDotNet.Attributes;
+using TypedKafka.Engine;
+
+namespace TypedKafka.Benchmarks;
+
+/// <summary>
+/// The engine's cost per message as the number of partitions grows, the total fixed: 163,840
+/// messages (8-byte keys, 100-byte values) spread round-robin over <see cref="Partitions"/>
+/// partitions of one topic, timestamps rising with the global sequence and skewed per partition
+/// by up to 225 ms. Rounds of one poll's intake (10,000 messages), each followed by one release
+/// of up to 10,000; then every partition reports its end and the rest is drained. A fresh engine
+/// per invocation, so its start-up (per-partition state, chunks) is counted.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(warmupCount: 3, iterationCount: 10)]
+public class EnginePartitionsBenchmarks
+{
+    private const int TotalMessages = 163_840;
+    private const int KeyBytes = 8;
+    private const int ValueBytes = 100;
+    private const int BatchSize = 10_000;
+    private const long BaseTimestampMs = 1_700_000_000_000;
+
+    private readonly byte[] _keys = new byte[TotalMessages * KeyBytes];
+    private readonly byte[] _values = new byte[TotalMessages * ValueBytes];
+    private PartitionSpec[] _specs = [];
+
+    [Params(1, 16, 256, 4096)]
+    public int Partitions { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        new Random(42).NextBytes(_values);
+        for (var i = 0; i < TotalMessages; i++)
+        {
+            BitConverter.TryWriteBytes(_keys.AsSpan(i * KeyBytes, KeyBytes), (long)i);
+        }
+
+        _specs = [.. Enumerable.Range(0, Partitions).Select(p => new PartitionSpec("bench", p, 0, TotalMessages / Partitions))];
+    }
+
+    [Benchmark(OperationsPerInvoke = TotalMessages)]
+    public long ReplayOrdered()
+    {
+        using var engine = new OrderedMergeEngine(_specs, new EngineOptions(CutoffMs: long.MaxValue, BatchSize: BatchSize));
+        long released = 0;
+        for (var i = 0; i < TotalMessages;)
+        {
+            for (var end = Math.Min(i + BatchSize, TotalMessages); i < end; i++)
+            {
+                var partition = i % Partitions;
+                var timestamp = BaseTimestampMs + i + (partition * 7 % 16 * 15);
+                engine.Deliver(partition, i / Partitions, timestamp, _keys.AsSpan(i * KeyBytes, KeyBytes), false, _values.AsSpan(i * ValueBytes, ValueBytes), false);
+            }
+
+            released += EngineInput.ReleaseOnce(engine);
+        }
+
+        for (var p = 0; p < Partitions; p++)
+        {
+            engine.EndOfPartition(p, TotalMessages / Partitions);
+        }
+
+        while (engine.HeldMessageCount > 0)
+        {
+            released += EngineInput.ReleaseOnce(engine);
+        }
+
+        return released == TotalMessages
+            ? released
+            : throw new InvalidOperationException($"Released {released} of {TotalMessages} messages.");
+    }
+}
