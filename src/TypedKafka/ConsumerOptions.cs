@@ -111,6 +111,16 @@ public sealed record ConsumerOptions
     /// </summary>
     public TimeSpan? PartitionDiscoveryInterval { get; init; }
 
+    /// <summary>
+    /// With a <see cref="ConsumerGroup"/>: called on the polling thread, inside <c>Poll</c>, with the
+    /// partitions this consumer held that a rebalance revoked or lost, once their held rows are dropped
+    /// and before any later row is released. Their next owner reads them from the group's committed
+    /// offset, so a caller that keeps released rows uncommitted (a window still open) takes those
+    /// partitions' rows out here, or they would be handled twice. Not called when <c>Dispose</c>
+    /// closes the consumer. An exception thrown here fails the consumer: every later poll throws it.
+    /// </summary>
+    public Action<IReadOnlyList<Confluent.Kafka.TopicPartition>>? OnPartitionsRevoked { get; init; }
+
     /// <summary>The clock of <see cref="LiveOrdering"/>'s hold, <see cref="IdleTimeout"/> and time bounds of <see cref="Until"/>. Default: the system clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -168,6 +178,13 @@ public sealed record ConsumerOptions
                     $"{nameof(PartitionDiscoveryInterval)} is for a consumer without a group: in group '{ConsumerGroup}' new partitions come by rebalance after the client's metadata refresh (topic.metadata.refresh.interval.ms).",
                     nameof(PartitionDiscoveryInterval));
             }
+        }
+
+        if (OnPartitionsRevoked is not null && ConsumerGroup is null)
+        {
+            throw new ArgumentException(
+                $"{nameof(OnPartitionsRevoked)} is for a consumer in a group: without a {nameof(ConsumerGroup)} this consumer holds every partition until it is disposed.",
+                nameof(OnPartitionsRevoked));
         }
 
         if (TimeProvider is null)

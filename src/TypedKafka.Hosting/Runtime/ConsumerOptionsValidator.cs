@@ -127,13 +127,6 @@ internal sealed class ConsumerOptionsValidator(string name, string path, string 
         {
             errors.Add($"{path}:Kafka:group.id: '{groupId}' differs from {path}:ConsumerGroup '{consumerGroup}'; remove group.id.");
         }
-
-        if (windowed)
-        {
-            // A window spans partitions; after one of them is revoked its rows would have to be taken out of the open window
-            // (the next owner reads them again) and its offsets left out of the window's commit. Until windows can do that, refuse.
-            errors.Add($"{path}:ConsumerGroup: a windowed consumer cannot share partitions yet: a window holding rows of a revoked partition could be committed half-done. Use AddConsumer with a group, or one windowed consumer per process.");
-        }
     }
 
     private void ValidateWindow(List<string> errors, TypedKafkaWindowOptions? window)

@@ -151,10 +151,11 @@ internal static class ConsumerConfig
 
     public static List<SourceTopic> Topics(TypedKafkaConsumerOptions options) => options.Topics.Select(SourceTopic.Parse).ToList();
 
-    public static ConsumerManager Raw(TypedKafkaConsumerOptions options) => new(Settings(options), Topics(options), ConsumerOptions(options));
+    public static ConsumerManager Raw(TypedKafkaConsumerOptions options, Action<IReadOnlyList<Confluent.Kafka.TopicPartition>>? onRevoked = null) =>
+        new(Settings(options), Topics(options), ConsumerOptions(options) with { OnPartitionsRevoked = onRevoked });
 
-    public static TypedConsumer<T> Typed<T>(TypedKafkaConsumerOptions options)
-        where T : IArrowMessage<T> => new(Settings(options), Topics(options), ConsumerOptions(options));
+    public static TypedConsumer<T> Typed<T>(TypedKafkaConsumerOptions options, Action<IReadOnlyList<Confluent.Kafka.TopicPartition>>? onRevoked = null)
+        where T : IArrowMessage<T> => new(Settings(options), Topics(options), ConsumerOptions(options) with { OnPartitionsRevoked = onRevoked });
 
     // A relative Until (1h) is taken from the moment the consumer starts.
     public static ConsumerOptions ConsumerOptions(TypedKafkaConsumerOptions options) => new()

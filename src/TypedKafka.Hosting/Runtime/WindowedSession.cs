@@ -1,6 +1,7 @@
 using System.Globalization;
 using Apache.Arrow;
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
 using TypedKafka.Windows;
 
 namespace TypedKafka.Hosting.Runtime;
@@ -15,12 +16,17 @@ internal sealed class WindowedSession : IConsumerSession
     private readonly WindowAssembler _assembler;
     private readonly Func<ClosedWindow, IDelivery> _deliver;
     private readonly bool _commitHandled;
+    private readonly ILogger? _logger;
+    private readonly string? _group;
 
-    private WindowedSession(TypedKafkaConsumerOptions options, TimeProvider clock, Func<Source> connect, Func<ClosedWindow, IDelivery> deliver)
+    private WindowedSession(TypedKafkaConsumerOptions options, TimeProvider clock, Func<Action<IReadOnlyList<TopicPartition>>?, Source> connect, Func<ClosedWindow, IDelivery> deliver)
     {
         _assembler = new WindowAssembler(WindowOptions(options.Window!, clock));
         _deliver = deliver;
-        _source = connect();
+        _logger = options.ClientLogger;
+        _group = options.ConsumerGroup;
+        // In a group the open window gives up the rows of partitions that move to another member.
+        _source = connect(options.ConsumerGroup is null ? null : Revoked);
         _commitHandled = options.CommitHandled;
     }
 
@@ -31,11 +37,11 @@ internal sealed class WindowedSession : IConsumerSession
     public int PausedPartitionCount => _source.PausedPartitionCount;
 
     public static WindowedSession Raw(TypedKafkaConsumerOptions options, IWindowHandler handler, TimeProvider clock) =>
-        new(options, clock, () => new RawSource(ConsumerConfig.Raw(options)), window => new WindowDelivery(window, handler.HandleAsync));
+        new(options, clock, revoked => new RawSource(ConsumerConfig.Raw(options, revoked)), window => new WindowDelivery(window, handler.HandleAsync));
 
     public static WindowedSession Typed<T>(TypedKafkaConsumerOptions options, IWindowHandler<T> handler, TimeProvider clock)
         where T : IArrowMessage<T> =>
-        new(options, clock, () => new TypedSource<T>(ConsumerConfig.Typed<T>(options)), window =>
+        new(options, clock, revoked => new TypedSource<T>(ConsumerConfig.Typed<T>(options, revoked)), window =>
         {
             var typed = new TypedWindow<T>(window);
             return new WindowDelivery(window, (_, cancellationToken) => handler.HandleAsync(typed, cancellationToken));
@@ -54,20 +60,18 @@ internal sealed class WindowedSession : IConsumerSession
     {
         // The assembler owns the batch from here on, also when it throws.
         var released = _source.Poll(timeout);
-        return Deliver(_assembler.Add(released, _source.Watermark, _source.IsLive));
+        return Deliver(_assembler.Add(released, _source.Watermark, _source.IsLive), commit: true);
     }
 
-    public IReadOnlyList<IDelivery> Close() => Deliver(_assembler.Complete());
+    public IReadOnlyList<IDelivery> Close() => Deliver(_assembler.Complete(), commit: false);
 
     public RecordBatch PartitionState() => _source.PartitionState();
 
     public void Commit(IDelivery handled)
     {
-        var offsets = OffsetRanges.Of(((WindowDelivery)handled).Window.Batches)
-            .Select(r => new TopicPartitionOffset(r.Key.Topic, r.Key.Partition, r.Value.Last + 1))
-            .ToList();
-        // Only the handled window's offsets: the open window holds released rows that are not handled yet.
-        if (_commitHandled)
+        // Only what the handled window makes safe: the open window holds released rows that are not handled yet.
+        var offsets = ((WindowDelivery)handled).Commits;
+        if (_commitHandled && offsets.Count > 0)
         {
             _source.Consumer.Commit(offsets);
         }
@@ -79,20 +83,95 @@ internal sealed class WindowedSession : IConsumerSession
         _source.Dispose();
     }
 
-    private IDelivery[] Deliver(IReadOnlyList<ClosedWindow> closed)
+    private IDelivery[] Deliver(IReadOnlyList<ClosedWindow> closed, bool commit)
     {
+        var commits = commit && _commitHandled ? WindowCommits(closed) : null;
         var deliveries = new IDelivery[closed.Count];
         for (var i = 0; i < closed.Count; i++)
         {
             deliveries[i] = _deliver(closed[i]);
+            ((WindowDelivery)deliveries[i]).Commits = commits?[i] ?? [];
         }
 
         return deliveries;
     }
 
+    /// <summary>
+    /// What each window, once handled, lets the group commit for the partitions in it: the lowest
+    /// offset not handled by then. Every released row is in a window handled before, in this poll's
+    /// windows or in the open one, so that is the lowest offset of the partition in a later window of
+    /// this poll or in the open one, else the first offset not released (<c>released_offset</c> + 1).
+    /// The offset after the window's last row would be wrong when a partition's rows were released out
+    /// of offset order (<see cref="ConsumerOptions.MaxOutOfOrderness"/>): a lower offset still open would
+    /// be skipped after a restart, and a lower offset in an earlier window read twice.
+    /// </summary>
+    private List<TopicPartitionOffset>[] WindowCommits(IReadOnlyList<ClosedWindow> closed)
+    {
+        var commits = new List<TopicPartitionOffset>[closed.Count];
+        if (closed.Count == 0)
+        {
+            return commits;
+        }
+
+        var releasedThrough = new Dictionary<(string Topic, int Partition), long>();
+        using (var state = _source.PartitionState())
+        {
+            var topics = (StringArray)state.Column("topic");
+            var partitions = (Int32Array)state.Column("partition");
+            var released = (Int64Array)state.Column("released_offset");
+            for (var i = 0; i < state.Length; i++)
+            {
+                releasedThrough[(topics.GetString(i), partitions.GetValue(i)!.Value)] = released.GetValue(i)!.Value;
+            }
+        }
+
+        // Walking back from the open window: the lowest offset per partition not handled once window i is.
+        var pending = OffsetRanges.Of(_assembler.OpenWindowRows).ToDictionary(r => r.Key, r => r.Value.First);
+        for (var i = closed.Count - 1; i >= 0; i--)
+        {
+            var ranges = OffsetRanges.Of(closed[i].Batches);
+            commits[i] = [];
+            foreach (var key in ranges.Keys)
+            {
+                // A partition revoked meanwhile has no state row: the commit would be filtered out anyway.
+                if (releasedThrough.TryGetValue(key, out var through))
+                {
+                    var next = pending.TryGetValue(key, out var firstPending) ? Math.Min(firstPending, through + 1) : through + 1;
+                    commits[i].Add(new TopicPartitionOffset(key.Topic, key.Partition, next));
+                }
+            }
+
+            foreach (var (key, (first, _)) in ranges)
+            {
+                pending[key] = pending.TryGetValue(key, out var lower) ? Math.Min(lower, first) : first;
+            }
+        }
+
+        return commits;
+    }
+
+    /// <summary>
+    /// Partitions revoked or lost in a rebalance, called inside the source's poll before any later row
+    /// is released. Every window handed over before was handled and committed (the host handles a
+    /// poll's windows before it polls again), so the revoked partitions' rows still here are in the
+    /// open window, uncommitted: the next owner reads them again from the committed offset, and this
+    /// window must not hand them over too.
+    /// </summary>
+    private void Revoked(IReadOnlyList<TopicPartition> partitions)
+    {
+        var removed = _assembler.RemovePartitions(partitions);
+        if (_logger is not null)
+        {
+            Log.WindowGaveUpPartitions(_logger, _group!, removed, string.Join(", ", partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]")));
+        }
+    }
+
     private sealed class WindowDelivery(ClosedWindow closed, Func<ClosedWindow, CancellationToken, ValueTask> handle) : IDelivery
     {
         public ClosedWindow Window => closed;
+
+        /// <summary>The offsets to commit once this window is handled.</summary>
+        public IReadOnlyCollection<TopicPartitionOffset> Commits { get; set; } = [];
 
         ClosedWindow? IDelivery.Window => closed;
 

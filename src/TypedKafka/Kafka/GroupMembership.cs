@@ -21,6 +21,7 @@ internal sealed class GroupMembership : IDisposable
     private readonly ILogger? _logger;
     private readonly TimeSpan _requestTimeout;
     private readonly ConsumerConfig _settings;
+    private readonly Action<IReadOnlyList<TopicPartition>>? _revoked;
     private IConsumer<StagedBytes, StagedBytes>? _consumer;
     private IAdminClient? _admin;
     private OrderedMergeEngine? _engine;
@@ -35,6 +36,7 @@ internal sealed class GroupMembership : IDisposable
         _logger = options.Logger;
         _settings = settings;
         _requestTimeout = requestTimeout;
+        _revoked = options.OnPartitionsRevoked;
     }
 
     /// <summary>
@@ -225,6 +227,7 @@ internal sealed class GroupMembership : IDisposable
 
         var dropped = Remove(held);
         Revoked += held.Count;
+        Notify(held);
         if (_logger is not null && held.Count > 0)
         {
             var revoked = string.Join(", ", held.Select(p => $"{p.Topic}[{p.Partition.Value}]"));
@@ -243,6 +246,7 @@ internal sealed class GroupMembership : IDisposable
         var held = partitions.Where(p => _engine!.Holds(p.Topic, p.Partition.Value)).ToList();
         var dropped = Remove(held);
         Lost += held.Count;
+        Notify(held);
         if (_logger is not null && held.Count > 0)
         {
             var lost = string.Join(", ", held.Select(p => $"{p.Topic}[{p.Partition.Value}]"));
@@ -316,6 +320,27 @@ internal sealed class GroupMembership : IDisposable
             {
                 // Leaving: an error on a partition being let go no longer matters.
             }
+        }
+    }
+
+    /// <summary>Tells the user (<see cref="ConsumerOptions.OnPartitionsRevoked"/>) which held partitions went; not while closing.</summary>
+    private void Notify(List<TopicPartitionOffset> gone)
+    {
+        if (_revoked is null || gone.Count == 0 || Closing)
+        {
+            return;
+        }
+
+        try
+        {
+            _revoked([.. gone.Select(p => p.TopicPartition)]);
+        }
+        catch (Exception e)
+        {
+            // Thrown back through the client's callback it would surface from an arbitrary later call;
+            // kept, it fails every poll from now on, naming the partitions.
+            var partitions = string.Join(", ", gone.Select(p => $"{p.Topic}[{p.Partition.Value}]"));
+            Failure ??= new KafkaException(new Error(ErrorCode.Local_Fail, $"Consumer group {_group}: the OnPartitionsRevoked callback failed for {partitions}: {e.Message}"), e);
         }
     }
 
