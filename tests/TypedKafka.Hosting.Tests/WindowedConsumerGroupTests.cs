@@ -73,7 +73,7 @@ public sealed class WindowedConsumerGroupTests : IDisposable
 
         using var hostB = Member(settings, second, clock);
         await hostB.StartAsync();
-        await Eventually(() => (int)Health(hostA).Data["partitions"] == 2 && (int)Health(hostB).Data["partitions"] == 2, "two partitions each");
+        await Eventually(() => (int)Health(hostA).Data["partitions"] == 2 && (int)Health(hostB).Data["partitions"] == 2, "two partitions each", () => firstLogs.All);
         Assert.Contains(firstLogs.Lines, l => l.Text.Contains("the open window gave up", StringComparison.Ordinal) && !l.Text.Contains("gave up 0 rows", StringComparison.Ordinal));
 
         ProduceTicks(_cluster, "ticks", partitions: 4, count: 120, firstSequence: 400, spacingMs: Second);

@@ -107,6 +107,60 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
         Assert.Equal(error.Message, again.Message);
     }
 
+    [Fact]
+    public void The_revocation_callback_gets_the_partitions_that_go_and_an_exception_from_it_fails_every_later_poll()
+    {
+        using var cluster = new LocalKafkaCluster();
+        var topic = $"revoked-{Guid.NewGuid():N}";
+        cluster.CreateTopic(topic, 2);
+        var group = $"revoked-{Guid.NewGuid():N}";
+        var config = new Dictionary<string, string>
+        {
+            ["bootstrap.servers"] = cluster.BootstrapServers,
+            ["session.timeout.ms"] = "3000",
+            ["heartbeat.interval.ms"] = "300",
+        };
+        var revoked = new List<TopicPartition>();
+        using var first = new ConsumerManager(config, [SourceTopic.FromEarliest(topic)], new ConsumerOptions
+        {
+            ConsumerGroup = group,
+            OnPartitionsRevoked = partitions =>
+            {
+                revoked.AddRange(partitions);
+                throw new InvalidOperationException("the window store is offline");
+            },
+        });
+        var clock = Stopwatch.StartNew();
+        while (first.PartitionCount < 2 && clock.Elapsed < Replay.Patience)
+        {
+            first.Poll(100).Dispose();
+        }
+
+        Assert.Equal(2, first.PartitionCount);
+        using var second = new ConsumerManager(config, [SourceTopic.FromEarliest(topic)], new ConsumerOptions { ConsumerGroup = group });
+        KafkaException? error = null;
+        while (error is null && clock.Elapsed < Replay.Patience * 2)
+        {
+            try
+            {
+                first.Poll(100).Dispose();
+            }
+            catch (KafkaException e)
+            {
+                error = e;
+            }
+
+            second.Poll(100).Dispose();
+        }
+
+        Assert.NotNull(error);
+        var gone = Assert.Single(revoked);
+        Assert.Equal(topic, gone.Topic);
+        Assert.Equal(1, first.PartitionCount);
+        Assert.Contains($"Consumer group {group}: the OnPartitionsRevoked callback failed for {topic}[{gone.Partition.Value}]: the window store is offline", error.Message, StringComparison.Ordinal);
+        Assert.Equal(error.Message, Assert.Throws<KafkaException>(() => first.Poll(100)).Message);
+    }
+
     /// <summary>
     /// The soak variant, not in the default suite (set TYPEDKAFKA_SOAK=1): 500,000 messages while
     /// instances keep leaving and joining, one at a time, every few seconds.
