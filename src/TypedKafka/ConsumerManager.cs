@@ -248,7 +248,9 @@ public sealed class ConsumerManager : IDisposable
     /// <summary>
     /// Commits, for the consumer group, the offsets after the last released message of each
     /// partition, so that <see cref="SourceTopic.FromCommitted"/> resumes after them. Nothing is
-    /// committed unless this is called.
+    /// committed unless this is called. With a <see cref="ConsumerOptions.ConsumerGroup"/>, a commit
+    /// the brokers refuse because the group is rebalancing is logged and counted, not thrown: the next
+    /// commit (or the revocation's) names the same offsets again.
     /// </summary>
     public void CommitReleased()
     {
@@ -290,9 +292,20 @@ public sealed class ConsumerManager : IDisposable
 
     private void CommitOffsets(IReadOnlyCollection<TopicPartitionOffset> offsets)
     {
-        if (offsets.Count > 0)
+        if (offsets.Count == 0)
+        {
+            return;
+        }
+
+        try
         {
             _consumer.Commit(offsets);
+        }
+        catch (KafkaException e) when (_membership is not null && GroupMembership.IsRebalanceError(e.Error.Code))
+        {
+            // A group rebalancing refuses commits for a moment; failing the consumer for it would turn
+            // every rebalance into an outage. Counted and logged instead; nothing is lost (see CommitFailed).
+            _membership.CommitFailed(offsets, e);
         }
     }
 

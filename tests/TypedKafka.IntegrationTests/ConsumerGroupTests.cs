@@ -108,6 +108,43 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_commit_refused_by_a_rebalance_is_logged_not_thrown_and_the_next_commit_carries_its_offsets()
+    {
+        using var cluster = new LocalKafkaCluster();
+        var topic = $"commit-{Guid.NewGuid():N}";
+        cluster.CreateTopic(topic, 2);
+        cluster.Produce(topic, Enumerable.Range(0, 10).Select(i => LocalMessage.FromStrings(i % 2, Base + i, "k", $"v{i}")));
+        var group = $"commit-{Guid.NewGuid():N}";
+        var config = new Dictionary<string, string> { ["bootstrap.servers"] = cluster.BootstrapServers, ["session.timeout.ms"] = "3000" };
+        var logger = new ListLogger();
+        using var manager = new ConsumerManager(config, [SourceTopic.FromEarliest(topic)], new ConsumerOptions { ConsumerGroup = group, Logger = logger });
+        var released = 0;
+        var clock = Stopwatch.StartNew();
+        while (released < 10 && clock.Elapsed < Replay.Patience)
+        {
+            using var batch = manager.Poll(100);
+            released += batch.Length;
+        }
+
+        Assert.Equal(10, released);
+        cluster.PushRequestErrors(KafkaApiKey.OffsetCommit, ErrorCode.RebalanceInProgress);
+        manager.CommitReleased();
+
+        Assert.Contains(logger.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning
+            && l.Text.Contains($"Consumer group {group}: committing {topic}[0]@5, {topic}[1]@5 failed (Broker: Group rebalance in progress)", StringComparison.Ordinal));
+        Assert.Equal([Offset.Unset, Offset.Unset], Committed(cluster, topic, group));
+
+        manager.CommitReleased();
+        Assert.Equal([new Offset(5), new Offset(5)], Committed(cluster, topic, group));
+    }
+
+    private static List<Offset> Committed(LocalKafkaCluster cluster, string topic, string group)
+    {
+        using var reader = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = cluster.BootstrapServers, GroupId = group }).Build();
+        return [.. reader.Committed([new TopicPartition(topic, 0), new TopicPartition(topic, 1)], TimeSpan.FromSeconds(10)).Select(c => c.Offset)];
+    }
+
+    [Fact]
     public void The_revocation_callback_gets_the_partitions_that_go_and_an_exception_from_it_fails_every_later_poll()
     {
         using var cluster = new LocalKafkaCluster();

@@ -63,6 +63,30 @@ internal sealed class GroupMembership : IDisposable
     /// <summary>Commits at revocation that failed: the rows released since the last commit will be read again by the next owner.</summary>
     public long FailedRevocationCommits { get; private set; }
 
+    /// <summary>The user's commits that met a rebalance (<see cref="IsRebalanceError"/>) and were not sent.</summary>
+    public long FailedCommits { get; private set; }
+
+    /// <summary>
+    /// Errors a commit meets while the group rebalances or after it moved on without this member: the
+    /// brokers refuse the commit, not the offsets, and the member rejoins by itself.
+    /// </summary>
+    public static bool IsRebalanceError(ErrorCode code) =>
+        code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId;
+
+    /// <summary>
+    /// A user's commit refused by a rebalance: counted and logged, not thrown. Every commit names all
+    /// the offsets it covers, so the next one (or the revocation's) carries these too; if none goes
+    /// through, the next owner reads again from the last commit (docs/scaling.md, commit rule 4).
+    /// </summary>
+    public void CommitFailed(IEnumerable<TopicPartitionOffset> offsets, KafkaException error)
+    {
+        FailedCommits++;
+        if (_logger is not null)
+        {
+            ConsumerLog.CommitFailedInRebalance(_logger, error, _group, Describe(offsets.Select(c => (c.Topic, c.Partition.Value, c.Offset.Value))), error.Error.Reason);
+        }
+    }
+
     /// <summary>
     /// Makes the client a member of <paramref name="group"/> with the cooperative-sticky assignor. A
     /// <c>group.id</c> or <c>partition.assignment.strategy</c> in the config that says otherwise is
