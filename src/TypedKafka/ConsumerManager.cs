@@ -252,7 +252,8 @@ public sealed class ConsumerManager : IDisposable
     /// the brokers refuse because the group is rebalancing is logged and counted, not thrown: the next
     /// commit (or the revocation's) names the same offsets again.
     /// </summary>
-    public void CommitReleased()
+    /// <returns>True when the offsets were committed (or there was nothing to commit); false when a rebalance refused them.</returns>
+    public bool CommitReleased()
     {
         using var entered = Enter();
         if (_membership is not null)
@@ -271,14 +272,14 @@ public sealed class ConsumerManager : IDisposable
             }
         }
 
-        CommitOffsets(offsets);
+        return CommitOffsets(offsets);
     }
 
     /// <summary>
     /// Commits, for the consumer group, exactly these next offsets: for callers (the host's
     /// windowed consumer) whose released rows are handled in parts, so that everything released is not yet done.
     /// </summary>
-    internal void Commit(IReadOnlyCollection<TopicPartitionOffset> offsets)
+    internal bool Commit(IReadOnlyCollection<TopicPartitionOffset> offsets)
     {
         using var entered = Enter();
         if (_membership is not null)
@@ -287,25 +288,27 @@ public sealed class ConsumerManager : IDisposable
             offsets = [.. offsets.Where(o => _engine.Holds(o.Topic, o.Partition.Value))];
         }
 
-        CommitOffsets(offsets);
+        return CommitOffsets(offsets);
     }
 
-    private void CommitOffsets(IReadOnlyCollection<TopicPartitionOffset> offsets)
+    private bool CommitOffsets(IReadOnlyCollection<TopicPartitionOffset> offsets)
     {
         if (offsets.Count == 0)
         {
-            return;
+            return true;
         }
 
         try
         {
             _consumer.Commit(offsets);
+            return true;
         }
         catch (KafkaException e) when (_membership is not null && GroupMembership.IsRebalanceError(e.Error.Code))
         {
             // A group rebalancing refuses commits for a moment; failing the consumer for it would turn
             // every rebalance into an outage. Counted and logged instead; nothing is lost (see CommitFailed).
             _membership.CommitFailed(offsets, e);
+            return false;
         }
     }
 

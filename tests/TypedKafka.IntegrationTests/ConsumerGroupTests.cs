@@ -128,13 +128,13 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
 
         Assert.Equal(10, released);
         cluster.PushRequestErrors(KafkaApiKey.OffsetCommit, ErrorCode.RebalanceInProgress);
-        manager.CommitReleased();
+        Assert.False(manager.CommitReleased());
 
         Assert.Contains(logger.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning
             && l.Text.Contains($"Consumer group {group}: committing {topic}[0]@5, {topic}[1]@5 failed (Broker: Group rebalance in progress)", StringComparison.Ordinal));
         Assert.Equal([Offset.Unset, Offset.Unset], Committed(cluster, topic, group));
 
-        manager.CommitReleased();
+        Assert.True(manager.CommitReleased());
         Assert.Equal([new Offset(5), new Offset(5)], Committed(cluster, topic, group));
     }
 

@@ -16,6 +16,7 @@ internal sealed class WindowedSession : IConsumerSession
     private readonly WindowAssembler _assembler;
     private readonly Func<ClosedWindow, IDelivery> _deliver;
     private readonly bool _commitHandled;
+    private readonly Dictionary<TopicPartition, Offset> _toCommit = [];
     private readonly ILogger? _logger;
     private readonly string? _group;
 
@@ -69,11 +70,21 @@ internal sealed class WindowedSession : IConsumerSession
 
     public void Commit(IDelivery handled)
     {
-        // Only what the handled window makes safe: the open window holds released rows that are not handled yet.
-        var offsets = ((WindowDelivery)handled).Commits;
-        if (_commitHandled && offsets.Count > 0)
+        if (!_commitHandled)
         {
-            _source.Consumer.Commit(offsets);
+            return;
+        }
+
+        // Only what the handled window makes safe: the open window holds released rows that are not handled yet.
+        // A commit a rebalance refused is carried by the next one: a later window may not name the same partitions.
+        foreach (var offset in ((WindowDelivery)handled).Commits)
+        {
+            _toCommit[offset.TopicPartition] = offset.Offset;
+        }
+
+        if (_toCommit.Count > 0 && _source.Consumer.Commit([.. _toCommit.Select(c => new TopicPartitionOffset(c.Key, c.Value))]))
+        {
+            _toCommit.Clear();
         }
     }
 
@@ -160,6 +171,12 @@ internal sealed class WindowedSession : IConsumerSession
     private void Revoked(IReadOnlyList<TopicPartition> partitions)
     {
         var removed = _assembler.RemovePartitions(partitions);
+        foreach (var partition in partitions)
+        {
+            // The next owner commits these partitions from now on.
+            _toCommit.Remove(partition);
+        }
+
         if (_logger is not null)
         {
             Log.WindowGaveUpPartitions(_logger, _group!, removed, string.Join(", ", partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]")));

@@ -100,7 +100,7 @@ public class TypedConsumer<T, TKey> : IDisposable
     public RecordBatch PartitionState() => _manager.PartitionState();
 
     /// <inheritdoc cref="ConsumerManager.CommitReleased"/>
-    public void CommitReleased() => _manager.CommitReleased();
+    public bool CommitReleased() => _manager.CommitReleased();
 
     /// <inheritdoc/>
     public void Dispose()
