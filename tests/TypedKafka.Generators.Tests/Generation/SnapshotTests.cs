@@ -95,6 +95,19 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void Members_named_like_the_names_derived_for_other_members() => Match("CollidingNames", """
+        namespace Shop;
+
+        [KafkaMessage]
+        public partial record Label(string Text);
+
+        // Tags_items is the name the reader's field for Tags' items would take, Read_Tags_items the name of its
+        // method; Note_reader the name of Note's nested reader: each derived name yields to the member.
+        [KafkaMessage]
+        public partial record Tagged(List<string[]> Tags, List<string> Tags_items, Label Note, string Note_reader, int Tags_items1);
+        """);
+
+    [Fact]
     public void A_type_in_the_global_namespace_with_more_than_64_members_compiles()
     {
         var members = string.Join("\n", Enumerable.Range(0, 70).Select(i => $"    public int? M{i} {{ get; set; }}"));
