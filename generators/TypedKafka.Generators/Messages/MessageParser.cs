@@ -16,12 +16,6 @@ namespace TypedKafka.Generators.Messages;
 /// </summary>
 internal static class MessageParser
 {
-    /// <summary>Column names that typed batches use for their own columns.</summary>
-    public static readonly string[] ReservedColumnNames = { "key", "topic", "partition", "offset", "timestamp", "_error", "_raw_value" };
-
-    /// <summary>The column typed batches add after <c>timestamp</c> when rows are ordered by an event time.</summary>
-    public const string EventTimeColumnName = "event_time";
-
     private static readonly SymbolDisplayFormat TypeNameFormat = SymbolDisplayFormat.FullyQualifiedFormat.WithMiscellaneousOptions(
         SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers
         | SymbolDisplayMiscellaneousOptions.UseSpecialTypes
@@ -406,11 +400,11 @@ internal static class MessageParser
                 {
                     reason = "a JSON member or column name cannot be empty";
                 }
-                else if (ReservedColumnNames.Contains(spec.ColumnName))
+                else if (MetadataColumns.Always.Contains(spec.ColumnName))
                 {
                     reason = "typed batches have a metadata column of that name; give the member's column another name with [KafkaField(Column = \"...\")]";
                 }
-                else if (_eventTime is not null && spec.ColumnName == EventTimeColumnName)
+                else if (_eventTime is not null && spec.ColumnName == MetadataColumns.EventTime)
                 {
                     reason = "typed batches of a type with an [EventTime] member have an event_time metadata column; give the member's column another name with [KafkaField(Column = \"...\")]";
                 }
@@ -465,7 +459,7 @@ internal static class MessageParser
                 case INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType:
                     var index = EnumIndex(enumType);
                     var underlying = enumType.EnumUnderlyingType!.ToDisplayString(TypeNameFormat);
-                    shape = new TypeShape(_enumFormat == 1 ? ShapeKind.EnumValue : ShapeKind.EnumName, typeName, nullable, underlying, enumIndex: index);
+                    shape = new TypeShape(_enumFormat == EnumFormat.Value ? ShapeKind.EnumValue : ShapeKind.EnumName, typeName, nullable, underlying, enumIndex: index);
                     return true;
 
                 case IArrayTypeSymbol array:
