@@ -85,7 +85,7 @@ internal static class MessageEmitter
     {
         var members = spec.Members;
         var emitters = members.Select(m => ShapeEmitter.For(m.Shape)).ToList();
-        var reserved = new[] { ColumnsClass, "Names", "Schema", "EventTime", "ReadObject", "Match" }.Concat(spec.Enums.Select((_, i) => EnumField(i))).ToArray();
+        var reserved = new[] { ColumnsClass, "Names", "Schema", "EventTime", "ReadObject", "Match", "ReadsHeaders" }.Concat(spec.Enums.Select((_, i) => EnumField(i))).ToArray();
         var unique = new UniqueNameBuilder(reserved);
         var fields = members.Select(m => unique.New(FieldName(m))).ToList();
         w.Line($"/// <summary>The Arrow columns of <see cref=\"{spec.Name}\"/>, one per member, filled from UTF-8 JSON objects.</summary>");
@@ -145,6 +145,12 @@ internal static class MessageEmitter
 
             w.Line("}");
             w.Line();
+            if (members.Any(m => m.HeaderName is not null))
+            {
+                w.Line("public override bool ReadsHeaders => true;");
+                w.Line();
+            }
+
             EmitReadObject(w, members, fields);
             w.Line();
             EmitMatch(w, members);
@@ -155,7 +161,10 @@ internal static class MessageEmitter
     {
         using (w.Block($"protected override bool ReadObject(ref global::System.Text.Json.Utf8JsonReader reader, out {Columns}DecodeError failure)"))
         {
-            for (var word = 0; word < (members.Count + 63) / 64; word++)
+            // Header members are read after the object, from the message's headers; the bits stay indexed by member.
+            var payload = Enumerable.Range(0, members.Count).Where(i => members[i].HeaderName is null).ToList();
+            var words = payload.Count == 0 ? 0 : (payload[payload.Count - 1] / 64) + 1;
+            for (var word = 0; word < words; word++)
             {
                 w.Line($"ulong seen{word} = 0;");
             }
@@ -166,7 +175,7 @@ internal static class MessageEmitter
                 w.Line("reader.Read();");
                 using (w.Block("switch (member)"))
                 {
-                    for (var i = 0; i < members.Count; i++)
+                    foreach (var i in payload)
                     {
                         var member = members[i];
                         var (seen, bit) = SeenBit(i);
@@ -197,7 +206,7 @@ internal static class MessageEmitter
             }
 
             w.Line();
-            for (var i = 0; i < members.Count; i++)
+            foreach (var i in payload)
             {
                 var (seen, bit) = SeenBit(i);
                 using (w.Block($"if (({seen} & {bit}) == 0 && !MissingMember({fields[i]}, {Literal(members[i].JsonName)}, out failure))"))
@@ -206,6 +215,19 @@ internal static class MessageEmitter
                 }
 
                 w.Line();
+            }
+
+            for (var i = 0; i < members.Count; i++)
+            {
+                if (members[i].HeaderName is { } header)
+                {
+                    using (w.Block($"if (!ReadHeader({fields[i]}, {Literal(header)}u8, {Literal(members[i].PropertyName)}, out failure))"))
+                    {
+                        w.Line("return false;");
+                    }
+
+                    w.Line();
+                }
             }
 
             w.Line("failure = default;");
@@ -219,7 +241,9 @@ internal static class MessageEmitter
         using (w.Block("private static int Match(global::System.ReadOnlySpan<byte> name)"))
         {
             var byLength = members
-                .Select((member, index) => (member.JsonName, Index: index, Length: Encoding.UTF8.GetByteCount(member.JsonName)))
+                .Select((member, index) => (member.JsonName, Index: index, Length: Encoding.UTF8.GetByteCount(member.JsonName), member.HeaderName))
+                .Where(m => m.HeaderName is null)
+                .Select(m => (m.JsonName, m.Index, m.Length))
                 .GroupBy(m => m.Length)
                 .OrderBy(g => g.Key);
             using (w.Block("switch (name.Length)"))

@@ -353,9 +353,49 @@ internal static class MessageParser
             var location = nameSyntax is not null
                 ? LocationInfo.From(nameSyntax.GetSyntax(_cancellationToken))
                 : LocationInfo.From(property.Locations.FirstOrDefault());
+            var headerName = HeaderName(property, attributes, kafkaField, shape);
             return new ParsedMember(
-                new MemberSpec(property.Name, jsonName, columnName, shape, parameter?.Ordinal ?? -1),
+                new MemberSpec(property.Name, jsonName, columnName, shape, parameter?.Ordinal ?? -1, headerName),
                 location);
+        }
+
+        /// <summary>The header a [KafkaHeader] member is read from, or null; reports why it cannot be.</summary>
+        private string? HeaderName(IPropertySymbol property, System.Collections.Immutable.ImmutableArray<AttributeData> attributes, AttributeData? kafkaField, TypeShape shape)
+        {
+            var header = attributes.FirstOrDefault(a => KnownTypeSymbols.Is(a.AttributeClass, _known.KafkaHeaderAttribute));
+            if (header is null)
+            {
+                return null;
+            }
+
+            var name = header.ConstructorArguments.FirstOrDefault().Value as string ?? string.Empty;
+            string? reason = null;
+            if (name.Length == 0)
+            {
+                reason = "the header name is empty";
+            }
+            else if (shape.Kind is ShapeKind.List or ShapeKind.Message)
+            {
+                reason = $"its type '{Display(property.Type)}' is a {(shape.Kind == ShapeKind.List ? "list" : "[KafkaMessage] type")}, and a header holds one value; use string, byte[] or a scalar type";
+            }
+            else if (attributes.Any(a => KnownTypeSymbols.Is(a.AttributeClass, _known.EventTimeAttribute)))
+            {
+                reason = "an [EventTime] member is read from the value, before the message is ordered; mark a value member [EventTime] instead";
+            }
+            else if (kafkaField is not null)
+            {
+                reason = "[KafkaField] names a JSON member, and a header member has none; remove one of the two";
+            }
+
+            if (reason is not null)
+            {
+                var location = header.ApplicationSyntaxReference is { } reference
+                    ? LocationInfo.From(reference.GetSyntax(_cancellationToken))
+                    : LocationInfo.From(property.Locations.FirstOrDefault());
+                Report(MessageDiagnostics.UnsupportedHeaderMember, location, property.Name, Display(_type), name, reason);
+            }
+
+            return name;
         }
 
         /// <summary>Notes the member as the event time when it is marked [EventTime], or reports why it cannot be.</summary>
@@ -412,7 +452,7 @@ internal static class MessageParser
                 {
                     reason = $"member '{other}' already uses it as its column name";
                 }
-                else if (jsonNames.TryGetValue(spec.JsonName, out other))
+                else if (spec.HeaderName is null && jsonNames.TryGetValue(spec.JsonName, out other))
                 {
                     name = spec.JsonName;
                     reason = $"member '{other}' already reads it from JSON";
@@ -425,7 +465,10 @@ internal static class MessageParser
                 }
 
                 columns[spec.ColumnName] = spec.PropertyName;
-                jsonNames[spec.JsonName] = spec.PropertyName;
+                if (spec.HeaderName is null)
+                {
+                    jsonNames[spec.JsonName] = spec.PropertyName;
+                }
             }
         }
 

@@ -29,10 +29,14 @@ internal sealed class TypedBatchDecoder<T, TKey>
     private readonly EventTimeMember? _eventTime = T.EventTime;
     private readonly string? _missingEventTime;
     private readonly bool _headers;
+    private readonly bool _headersIn;
 
     /// <param name="policy">What to do with a bad payload.</param>
     /// <param name="eventTimeColumn">Whether the messages come with an <c>event_time</c> column (<see cref="ConsumerOptions.Timestamp"/> is set), which the batches keep after <c>timestamp</c>.</param>
-    /// <param name="headersColumn">Whether the messages end with a <c>headers</c> column (<see cref="ConsumerOptions.IncludeHeaders"/>), which the batches keep, last.</param>
+    /// <param name="headersColumn">
+    /// Whether the batches end with the messages' <c>headers</c> column (<see cref="ConsumerOptions.IncludeHeaders"/>).
+    /// The messages come with one when this is set or when <typeparamref name="T"/> reads members from headers (<see cref="ReadsHeaders"/>).
+    /// </param>
     public TypedBatchDecoder(BadPayloadPolicy policy, bool eventTimeColumn = false, bool headersColumn = false)
     {
         if (!Enum.IsDefined(policy))
@@ -46,8 +50,12 @@ internal sealed class TypedBatchDecoder<T, TKey>
             ? null
             : $"the event time is missing: [EventTime] member '{_eventTime.Name}' is absent, null or unreadable, so the message was ordered by its broker timestamp";
         _headers = headersColumn;
+        _headersIn = headersColumn || _values.ReadsHeaders;
         Schema = BuildSchema(policy, _keys.ArrowType, _hasEventTimeColumn, headersColumn);
     }
+
+    /// <summary>Whether <typeparamref name="T"/> has [KafkaHeader] members, so that the messages must come with their headers.</summary>
+    public bool ReadsHeaders => _values.ReadsHeaders;
 
     /// <summary>The schema of every batch this decoder returns.</summary>
     public Schema Schema { get; }
@@ -69,12 +77,13 @@ internal sealed class TypedBatchDecoder<T, TKey>
             var offsets = (Int64Array)messages.Column(4);
             var firstMember = FirstMember(_hasEventTimeColumn);
             var metadataEnd = firstMember + 1;
-            if (messages.ColumnCount != metadataEnd + (_headers ? 1 : 0))
+            if (messages.ColumnCount != metadataEnd + (_headersIn ? 1 : 0))
             {
-                throw new InvalidOperationException($"Expected {metadataEnd + (_headers ? 1 : 0)} message columns, got {messages.ColumnCount}: the consumer and the decoder disagree on event_time or headers.");
+                throw new InvalidOperationException($"Expected {metadataEnd + (_headersIn ? 1 : 0)} message columns, got {messages.ColumnCount}: the consumer and the decoder disagree on event_time or headers.");
             }
 
             var eventTimes = _eventTime is null ? null : (TimestampArray)messages.Column(6);
+            var headers = _values.ReadsHeaders ? (ListArray)messages.Column(metadataEnd) : null;
 
             _badKeys.Clear();
             var keys = _keys.Convert(rawKeys, _badKeys);
@@ -91,7 +100,7 @@ internal sealed class TypedBatchDecoder<T, TKey>
                 {
                     var reason = mayBeNull && values.IsNull(row)
                         ? Tombstone()
-                        : DecodeValue(data[ends[row]..ends[row + 1]]);
+                        : DecodeValue(data[ends[row]..ends[row + 1]], headers, row);
                     if (eventTimes is not null && reason is null && _values.EventTimeAt(_eventTime!.Column, row) != eventTimes.Values[row])
                     {
                         // The extractor read no time, and the engine fell back on the broker's: never a silent re-stamp.
@@ -168,7 +177,7 @@ internal sealed class TypedBatchDecoder<T, TKey>
     }
 
     /// <summary>Appends a payload to the member columns, or a null row and returns the reason.</summary>
-    private string? DecodeValue(ReadOnlySpan<byte> payload)
+    private string? DecodeValue(ReadOnlySpan<byte> payload, ListArray? headers, int row)
     {
         var start = _values.Length;
         DecodeError error;
@@ -176,7 +185,10 @@ internal sealed class TypedBatchDecoder<T, TKey>
         {
             var reader = new Utf8JsonReader(payload, ReaderOptions);
             reader.Read();
-            if (_values.TryRead(ref reader, out error))
+            var read = headers is null
+                ? _values.TryRead(ref reader, out error)
+                : _values.TryRead(ref reader, new MessageHeaders(headers, row), out error);
+            if (read)
             {
                 // Whitespace may follow the object; anything else makes Read throw.
                 reader.Read();

@@ -56,10 +56,18 @@ public class TypedConsumer<T, TKey> : IDisposable
         }
 
         options = WithEventTime(options);
+        if (options.IncludeHeaders && T.ArrowSchema.GetFieldIndex("headers") >= 0)
+        {
+            throw new ArgumentException(
+                $"{typeof(T).Name} has a member column named 'headers', like the column ConsumerOptions.{nameof(ConsumerOptions.IncludeHeaders)} adds to every batch; rename the member's column with [KafkaField(Column = \"...\")].",
+                nameof(options));
+        }
 
         // Checked before connecting: an unsupported key type or policy is a programming error.
         _decoder = new TypedBatchDecoder<T, TKey>(options.BadPayloadPolicy, eventTimeColumn: options.Timestamp is not null, headersColumn: options.IncludeHeaders);
-        _manager = new ConsumerManager(config, topics, options);
+
+        // [KafkaHeader] members need the headers from the client; the batches still carry a headers column only when asked for.
+        _manager = new ConsumerManager(config, topics, _decoder.ReadsHeaders ? options with { IncludeHeaders = true } : options);
     }
 
     /// <summary>The schema of every batch: metadata columns, member columns, and the error columns under <see cref="BadPayloadPolicy.Skip"/>.</summary>

@@ -99,3 +99,14 @@ public sealed partial class Renamed
     [JsonIgnore]
     public string Ignored { get; set; } = "default";
 }
+
+/// <summary>Members read from Kafka headers beside members read from the JSON value.</summary>
+[KafkaMessage(NamingPolicy = KafkaNamingPolicy.CamelCase)]
+public partial record Traced(
+    string Symbol,
+    [KafkaHeader("trace-id")] string? TraceId,
+    [KafkaHeader("tenant")] int Tenant,
+    [KafkaHeader("sent-at")] DateTimeOffset? SentAt,
+    [KafkaHeader("sig")] byte[]? Signature,
+    [KafkaHeader("side")] Side? Side,
+    [KafkaHeader("urgent")] bool? Urgent);

@@ -108,6 +108,28 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void Header_members() => Match("Headers", """
+        namespace Shop;
+
+        [KafkaMessage(NamingPolicy = KafkaNamingPolicy.CamelCase)]
+        public partial record Traced(
+            string Symbol,
+            [KafkaHeader("trace-id")] string? TraceId,
+            [KafkaHeader("tenant")] int Tenant,
+            [KafkaHeader("signature")] byte[]? Signature,
+            double Price);
+        """);
+
+    [Fact]
+    public void A_type_whose_members_all_come_from_headers_compiles()
+    {
+        var (result, _) = GeneratorHarness.Run(Usings + "[KafkaMessage]\npublic partial record Stamp([KafkaHeader(\"trace-id\")] string? TraceId);\n");
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Contains("ReadHeader(_TraceId, \"trace-id\"u8, \"TraceId\", out failure)", Assert.Single(result.GeneratedSources).SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_type_in_the_global_namespace_with_more_than_64_members_compiles()
     {
         var members = string.Join("\n", Enumerable.Range(0, 70).Select(i => $"    public int? M{i} {{ get; set; }}"));

@@ -103,11 +103,12 @@ internal sealed record ContainingTypeSpec
     public string Name { get; }
 }
 
-/// <summary>One member: a column and a JSON member.</summary>
+/// <summary>One member: a column, and a JSON member or a Kafka header.</summary>
 internal sealed record MemberSpec
 {
-    public MemberSpec(string propertyName, string jsonName, string columnName, TypeShape shape, int constructorPosition)
+    public MemberSpec(string propertyName, string jsonName, string columnName, TypeShape shape, int constructorPosition, string? headerName = null)
     {
+        HeaderName = headerName;
         PropertyName = propertyName;
         JsonName = jsonName;
         ColumnName = columnName;
@@ -122,6 +123,9 @@ internal sealed record MemberSpec
     public string ColumnName { get; }
 
     public TypeShape Shape { get; }
+
+    /// <summary>The Kafka header the member is read from ([KafkaHeader]), or null when it is read from the value.</summary>
+    public string? HeaderName { get; }
 
     /// <summary>The member's parameter position in the constructor used for materialization, or -1 when it is set by an initializer.</summary>
     public int ConstructorPosition { get; }

@@ -89,6 +89,12 @@ public sealed class StructColumn : ArrowColumn
     public StructColumn(MessageColumns members, bool nullable)
         : base(new StructType(members?.Fields.ToArray() ?? throw new ArgumentNullException(nameof(members))), nullable)
     {
+        if (members.ReadsHeaders)
+        {
+            // Headers belong to the message, not to a value nested in it: there would be none to read.
+            throw new NotSupportedException($"{members.GetType().DeclaringType?.Name ?? members.GetType().Name} has [KafkaHeader] members, so it can only be the message type itself, not a member of another [KafkaMessage] type.");
+        }
+
         _members = members;
     }
 
