@@ -85,7 +85,7 @@ internal static class MessageEmitter
     {
         var members = spec.Members;
         var emitters = members.Select(m => ShapeEmitter.For(m.Shape)).ToList();
-        var reserved = new[] { ColumnsClass, "Names", "Schema", "EventTime", "ReadObject", "Match", "ReadsHeaders" }.Concat(spec.Enums.Select((_, i) => EnumField(i))).ToArray();
+        var reserved = new[] { ColumnsClass, "Names", "Schema", "EventTime", "ReadObject", "Match", "ReadsHeaders", "Format", "PayloadNames" }.Concat(spec.Enums.Select((_, i) => EnumField(i))).ToArray();
         var unique = new UniqueNameBuilder(reserved);
         var fields = members.Select(m => unique.New(FieldName(m))).ToList();
         w.Line($"/// <summary>The Arrow columns of <see cref=\"{spec.Name}\"/>, one per member, filled from UTF-8 JSON objects.</summary>");
@@ -148,6 +148,21 @@ internal static class MessageEmitter
             if (members.Any(m => m.HeaderName is not null))
             {
                 w.Line("public override bool ReadsHeaders => true;");
+                w.Line();
+            }
+
+            if (spec.Format != KafkaFormat.Json)
+            {
+                w.Line($"public override global::TypedKafka.KafkaFormat Format => global::TypedKafka.KafkaFormat.{KafkaFormat.Name(spec.Format)};");
+                w.Line();
+            }
+
+            // Registry formats match fields by these names; JSON has them in Match already. Left out
+            // where every name is the column name, as the runtime then takes the column names.
+            if (members.Any(m => m.HeaderName is not null || m.JsonName != m.ColumnName))
+            {
+                var payloadNames = members.Select(m => m.HeaderName is null ? Literal(m.JsonName) : "null");
+                w.Line($"public override global::System.Collections.Generic.IReadOnlyList<string?> PayloadNames {{ get; }} = new string?[] {{ {string.Join(", ", payloadNames)} }};");
                 w.Line();
             }
 

@@ -48,6 +48,7 @@ internal static class MessageParser
         private readonly List<EnumSpec> _enums = new();
         private int _namingPolicy;
         private int _enumFormat;
+        private int _format;
         private EventTimeSpec? _eventTime;
         private string? _eventTimeMember;
 
@@ -73,6 +74,10 @@ internal static class MessageParser
                 {
                     _enumFormat = format;
                 }
+                else if (argument.Key == "Format" && argument.Value.Value is int valueFormat)
+                {
+                    _format = valueFormat;
+                }
             }
 
             if (!CheckTypeKind())
@@ -84,6 +89,7 @@ internal static class MessageParser
             var constructor = ChooseConstructor();
             var members = ReadMembers(constructor);
             CheckNames(members);
+            CheckFormat(attribute, members);
             if (Diagnostics.Count > 0)
             {
                 return null;
@@ -99,7 +105,8 @@ internal static class MessageParser
                 constructor is { Parameters.Length: > 0 },
                 members.Select(m => m.Spec).ToEquatableArray(),
                 _enums.ToEquatableArray(),
-                _eventTime);
+                _eventTime,
+                _format);
         }
 
         /// <summary>Whether the type can be a message type at all; when not, its members are not looked at.</summary>
@@ -427,6 +434,51 @@ internal static class MessageParser
             _eventTimeMember = property.Name;
             _eventTime = new EventTimeSpec(index, isUnixMilliseconds);
         }
+
+        /// <summary>Reports the members a registry format cannot carry into their columns (TK1009).</summary>
+        private void CheckFormat(AttributeData attribute, List<ParsedMember> members)
+        {
+            if (_format == KafkaFormat.Json)
+            {
+                return;
+            }
+
+            var formatName = KafkaFormat.Name(_format);
+            if (_format != KafkaFormat.Avro)
+            {
+                var location = attribute.ApplicationSyntaxReference is { } reference
+                    ? LocationInfo.From(reference.GetSyntax(_cancellationToken))
+                    : LocationInfo.From(_syntax.Identifier);
+                Report(MessageDiagnostics.UnsupportedFormatMember, location, $"'{Display(_type)}'", formatName, $"typed {formatName} records are not built yet; read {formatName} values with ConsumerManager and ValueFormat.{formatName}(registry)");
+                return;
+            }
+
+            foreach (var (spec, location) in members)
+            {
+                var reason = spec.HeaderName is not null
+                    ? "header members are read only with JSON values so far"
+                    : _eventTime is not null && _eventTimeMember == spec.PropertyName
+                    ? "an [EventTime] member is read from JSON values only so far; order by the broker timestamp or ConsumerOptions.Timestamp"
+                    : AvroReason(spec.Shape);
+                if (reason is not null)
+                {
+                    Report(MessageDiagnostics.UnsupportedFormatMember, location, $"Member '{spec.PropertyName}' of '{Display(_type)}'", formatName, reason);
+                }
+            }
+        }
+
+        /// <summary>Why Avro cannot fill a column of <paramref name="shape"/>, or null when it can.</summary>
+        private static string? AvroReason(TypeShape shape) => shape.Kind switch
+        {
+            ShapeKind.Number when shape.NumberType is not ("int" or "long" or "float" or "double") =>
+                $"Avro's numbers are int, long, float and double, and {shape.NumberType} is none of them",
+            ShapeKind.Decimal => "an Avro decimal carries its own precision and scale, which a decimal member's column does not take yet; use double, or a string",
+            ShapeKind.Duration => "Avro has no type for a TimeSpan; use a long of the unit the writer uses",
+            ShapeKind.EnumValue when shape.NumberType is not ("int" or "long") =>
+                $"the enum's values are stored as {shape.NumberType}, which is no Avro number; use KafkaEnumFormat.Name",
+            ShapeKind.List => AvroReason(shape.Element!) is { } item ? "its items: " + item : null,
+            _ => null,
+        };
 
         private void CheckNames(List<ParsedMember> members)
         {

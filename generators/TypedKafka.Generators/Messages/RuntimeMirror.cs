@@ -11,6 +11,21 @@ internal static class EnumFormat
     public const int Value = 1;
 }
 
+/// <summary>The values of <c>TypedKafka.KafkaFormat</c>, as attribute arguments carry them.</summary>
+internal static class KafkaFormat
+{
+    public const int Json = 0;
+    public const int Avro = 1;
+    public const int Protobuf = 2;
+
+    public static string Name(int format) => format switch
+    {
+        Avro => nameof(Avro),
+        Protobuf => nameof(Protobuf),
+        _ => nameof(Json),
+    };
+}
+
 /// <summary>The names of the metadata columns of typed batches, which member columns may not take.</summary>
 internal static class MetadataColumns
 {

@@ -47,15 +47,10 @@ public class TypedConsumer<T, TKey> : IDisposable
     public TypedConsumer(IReadOnlyDictionary<string, string> config, IEnumerable<SourceTopic> topics, ConsumerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.ValueFormat is not null)
-        {
-            // The record type decides how values are read; a second decoder would leave no value bytes for it.
-            throw new ArgumentException(
-                $"{typeof(T).Name} decodes values itself, so ConsumerOptions.{nameof(ConsumerOptions.ValueFormat)} must be left null; use ConsumerManager for untyped ValueFormat batches.",
-                nameof(options));
-        }
+        var valueDecoder = MemberDecoder(options);
 
-        options = WithEventTime(options);
+        // The decoder here reads the values; the manager must hand them over as they came.
+        options = WithEventTime(options with { ValueFormat = null });
         if (options.IncludeHeaders && T.ArrowSchema.GetFieldIndex("headers") >= 0)
         {
             throw new ArgumentException(
@@ -64,7 +59,7 @@ public class TypedConsumer<T, TKey> : IDisposable
         }
 
         // Checked before connecting: an unsupported key type or policy is a programming error.
-        _decoder = new TypedBatchDecoder<T, TKey>(options.BadPayloadPolicy, eventTimeColumn: options.Timestamp is not null, headersColumn: options.IncludeHeaders);
+        _decoder = new TypedBatchDecoder<T, TKey>(options.BadPayloadPolicy, eventTimeColumn: options.Timestamp is not null, headersColumn: options.IncludeHeaders, valueDecoder);
 
         // [KafkaHeader] members need the headers from the client; the batches still carry a headers column only when asked for.
         _manager = new ConsumerManager(config, topics, _decoder.ReadsHeaders ? options with { IncludeHeaders = true } : options);
@@ -125,6 +120,45 @@ public class TypedConsumer<T, TKey> : IDisposable
             _disposed = true;
             _manager.Dispose();
         }
+    }
+
+    /// <summary>
+    /// For a [KafkaMessage(Format = KafkaFormat.Avro)] type, the decoder of its values, with the
+    /// registry of <see cref="ConsumerOptions.ValueFormat"/>; null for JSON types, which decode themselves.
+    /// </summary>
+    private static Formats.PayloadDecoder? MemberDecoder(ConsumerOptions options)
+    {
+        var format = T.CreateColumns().Format;
+        var valueFormat = options.ValueFormat;
+        if (format == KafkaFormat.Json)
+        {
+            if (valueFormat is not null)
+            {
+                // The record type decides how values are read; a second decoder would leave no value bytes for it.
+                throw new ArgumentException(
+                    $"{typeof(T).Name} decodes JSON values itself, so ConsumerOptions.{nameof(ConsumerOptions.ValueFormat)} must be left null; mark it [KafkaMessage(Format = KafkaFormat.{valueFormat})] to read {valueFormat} values, or use ConsumerManager for untyped ValueFormat batches.",
+                    nameof(options));
+            }
+
+            return null;
+        }
+
+        if (valueFormat is null || valueFormat.Kind != format)
+        {
+            throw new ArgumentException(
+                $"{typeof(T).Name} is a [KafkaMessage(Format = KafkaFormat.{format})] type: set ConsumerOptions.{nameof(ConsumerOptions.ValueFormat)} = ValueFormat.{format}(registry), the registry its writer schemas are read from.",
+                nameof(options));
+        }
+
+        if (valueFormat.Subject is not null || valueFormat.SchemaId is not null)
+        {
+            // Two reader schemas would leave one of them silently unused.
+            throw new ArgumentException(
+                $"{typeof(T).Name}'s members are the reader schema, so ValueFormat.{format}'s subject and schemaId must be left null.",
+                nameof(options));
+        }
+
+        return valueFormat.CreateMemberDecoder(T.CreateColumns(), typeof(T).Name);
     }
 
     /// <summary>Orders by <typeparamref name="T"/>'s [EventTime] member, when it has one.</summary>

@@ -19,6 +19,10 @@ public class RuntimeMirrorTests
         AssertMirrors<KafkaEnumFormat>(typeof(EnumFormat));
 
     [Fact]
+    public void Kafka_format_constants_are_the_values_of_KafkaFormat() =>
+        AssertMirrors<KafkaFormat>(typeof(Messages.KafkaFormat));
+
+    [Fact]
     public void Reserved_column_names_are_the_metadata_columns_of_a_typed_batch()
     {
         var members = Columns.ArrowMessage.SchemaOf<Trade>().FieldsList.Select(f => f.Name).ToHashSet();

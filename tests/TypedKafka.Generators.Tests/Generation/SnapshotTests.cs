@@ -130,6 +130,16 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Avro_record() => Match("Avro", """
+        namespace Shop;
+
+        public enum Status { New, Paid }
+
+        [KafkaMessage(Format = KafkaFormat.Avro, NamingPolicy = KafkaNamingPolicy.SnakeCaseLower)]
+        public partial record Order(long OrderId, string? Note, Status Status, [KafkaField(Column = "created")] DateTimeOffset CreatedAt, List<string> Tags);
+        """);
+
+    [Fact]
     public void A_type_in_the_global_namespace_with_more_than_64_members_compiles()
     {
         var members = string.Join("\n", Enumerable.Range(0, 70).Select(i => $"    public int? M{i} {{ get; set; }}"));

@@ -31,8 +31,10 @@ internal sealed record MessageSpec
         bool hasConstructorArguments,
         EquatableArray<MemberSpec> members,
         EquatableArray<EnumSpec> enums,
-        EventTimeSpec? eventTime = null)
+        EventTimeSpec? eventTime = null,
+        int format = 0)
     {
+        Format = format;
         HintName = hintName;
         Namespace = @namespace;
         ContainingTypes = containingTypes;
@@ -72,6 +74,9 @@ internal sealed record MessageSpec
 
     /// <summary>The member marked [EventTime], or null.</summary>
     public EventTimeSpec? EventTime { get; }
+
+    /// <summary>How values are encoded: a <see cref="KafkaFormat"/> value.</summary>
+    public int Format { get; }
 }
 
 /// <summary>The member marked [EventTime]: which one, and whether it holds Unix ms or an ISO 8601 time.</summary>

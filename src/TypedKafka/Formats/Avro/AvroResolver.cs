@@ -254,6 +254,13 @@ internal sealed class AvroResolver
             return ResolveDecimal(writer, readerLogical, (FixedColumn<Int128>)column, path);
         }
 
+        if (readerLogical is { LogicalTypeName: "timestamp-micros" or "local-timestamp-micros" }
+            && writer is LogicalSchema { LogicalTypeName: "timestamp-millis" or "local-timestamp-millis" })
+        {
+            // Both are longs to Avro's resolution, but read as they are, milliseconds would land as microseconds.
+            return new MillisecondsToMicrosecondsInto((FixedColumn<long>)column, path);
+        }
+
         if (readerLogical is { LogicalTypeName: "uuid" } && writerBase.Tag is AvroSchema.Type.String or AvroSchema.Type.Bytes)
         {
             return new UuidInto((FixedColumn<Int128>)column, path);

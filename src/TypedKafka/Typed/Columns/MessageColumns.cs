@@ -41,6 +41,17 @@ public abstract class MessageColumns
     /// <summary>One field per member, in declaration order.</summary>
     public IReadOnlyList<Field> Fields { get; }
 
+    /// <summary>
+    /// The name each member has in the value (JSON member or Avro field), in declaration order, null
+    /// for a member read from a header; null as a whole when every member's is its column name.
+    /// </summary>
+    public virtual IReadOnlyList<string?>? PayloadNames => null;
+
+    /// <summary>How the type's values are encoded (<see cref="KafkaMessageAttribute.Format"/>).</summary>
+    public virtual KafkaFormat Format => KafkaFormat.Json;
+
+    internal IReadOnlyList<ArrowColumn> Columns => _columns;
+
     /// <summary>Rows appended since the last build.</summary>
     public int Length { get; private set; }
 

@@ -7,7 +7,7 @@ namespace TypedKafka.Columns;
 
 /// <summary>Arrays and lists as an Arrow list of <typeparamref name="TItem"/>: int32 offsets into one item column.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class ListColumn<TItem> : ArrowColumn
+public sealed class ListColumn<TItem> : ArrowColumn, IListColumn
     where TItem : ArrowColumn
 {
     private GrowableBuffer<int> _offsets = new(256);
@@ -23,6 +23,8 @@ public sealed class ListColumn<TItem> : ArrowColumn
 
     /// <summary>The column every list's items are appended to.</summary>
     public TItem Items { get; }
+
+    ArrowColumn IListColumn.Items => Items;
 
     /// <inheritdoc/>
     public override void AppendNull()
@@ -84,6 +86,8 @@ public sealed class StructColumn : ArrowColumn
 {
     private readonly MessageColumns _members;
 
+    internal MessageColumns Members => _members;
+
     /// <param name="members">The nested type's columns.</param>
     /// <param name="nullable">Whether JSON null is accepted.</param>
     public StructColumn(MessageColumns members, bool nullable)
@@ -131,4 +135,10 @@ public sealed class StructColumn : ArrowColumn
         var validity = _validity.Build();
         return new ArrayData(Type, length, nulls, 0, [validity], children);
     }
+}
+
+/// <summary>A list column whatever its item column's type, for code that walks columns.</summary>
+internal interface IListColumn
+{
+    ArrowColumn Items { get; }
 }
