@@ -56,7 +56,7 @@ internal sealed class AvroPayloadDecoder : PayloadDecoder
     public AvroPayloadDecoder(ISchemaRegistryClient registry, RecordSchema reader, string readerDescription)
     {
         _registry = registry;
-        _resolver = new AvroResolver(reader);
+        _resolver = new AvroResolver(reader, matchRecordNames: false);
         _readerDescription = readerDescription;
         ReaderName = reader.Fullname;
     }

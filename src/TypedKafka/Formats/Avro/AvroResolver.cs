@@ -22,10 +22,17 @@ internal sealed class AvroResolutionException(string reason) : Exception(reason)
 internal sealed class AvroResolver
 {
     private readonly RecordSchema _reader;
+    private readonly bool _matchRecordNames;
 
-    public AvroResolver(RecordSchema reader)
+    /// <param name="reader">The reader schema.</param>
+    /// <param name="matchRecordNames">
+    /// Whether records resolve only against records of the same name, as Avro's rules say; false for a
+    /// typed record's members, whose record names are the C# types' and say nothing of the writer's.
+    /// </param>
+    public AvroResolver(RecordSchema reader, bool matchRecordNames = true)
     {
         _reader = reader;
+        _matchRecordNames = matchRecordNames;
         var fields = new List<Field>(reader.Fields.Count);
         var columns = new FormatColumn[reader.Fields.Count];
         for (var i = 0; i < reader.Fields.Count; i++)
@@ -160,7 +167,7 @@ internal sealed class AvroResolver
 
     private RecordInto ResolveRecord(RecordSchema writer, RecordSchema reader, StructOfColumn? target, FormatColumn[] columns, string path)
     {
-        if (!NamesMatch(writer, reader))
+        if (_matchRecordNames && !NamesMatch(writer, reader))
         {
             throw new AvroResolutionException($"{Where(path)}the writer's record '{writer.Fullname}' is not the reader's '{reader.Fullname}'");
         }
