@@ -110,3 +110,18 @@ public partial record Traced(
     [KafkaHeader("sig")] byte[]? Signature,
     [KafkaHeader("side")] Side? Side,
     [KafkaHeader("urgent")] bool? Urgent);
+
+/// <summary>An Avro record: its members are the reader schema.</summary>
+[KafkaMessage(Format = KafkaFormat.Avro, NamingPolicy = KafkaNamingPolicy.SnakeCaseLower)]
+public partial record AvroTrade(string Symbol, long? Quantity, DateTimeOffset TradeTime, Permissions Rights, List<Trade> Legs, [property: KafkaField(Column = "ref")] Guid RefId);
+
+/// <summary>An Avro record whose enum has a name Avro cannot carry ("short-sell").</summary>
+[KafkaMessage(Format = KafkaFormat.Avro)]
+public partial record AvroOrder(Side Side);
+
+/// <summary>A type with a header member, which cannot be nested in another.</summary>
+[KafkaMessage]
+public partial record WithHeader([KafkaHeader("tenant")] string? Tenant);
+
+[KafkaMessage]
+public partial record HoldsWithHeader(WithHeader Inner);
