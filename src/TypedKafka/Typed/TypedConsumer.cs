@@ -6,7 +6,9 @@ namespace TypedKafka;
 /// <summary>
 /// A <see cref="ConsumerManager"/> whose batches are decoded into <typeparamref name="T"/>'s
 /// columns: the same timestamp order, replay and live modes, with JSON values read straight into
-/// Arrow and keys read as <typeparamref name="TKey"/> (string, byte[], int or long).
+/// Arrow (or Avro values, for a <c>[KafkaMessage(Format = KafkaFormat.Avro)]</c> type, with the registry
+/// of <see cref="ConsumerOptions.ValueFormat"/>), [KafkaHeader] members read from the headers, and
+/// keys read as <typeparamref name="TKey"/> (string, byte[], int or long).
 /// Not thread-safe: poll from one thread.
 /// </summary>
 /// <typeparam name="T">A [KafkaMessage] type.</typeparam>
