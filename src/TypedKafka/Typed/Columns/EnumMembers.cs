@@ -36,6 +36,8 @@ public sealed class EnumMembers
 
     internal ReadOnlySpan<byte> Utf8Name(int index) => _names[index];
 
+    internal int Count => _names.Length;
+
     internal long Value(int index) => _values[index];
 
     internal int IndexOfName(ReadOnlySpan<byte> name)

@@ -14,6 +14,8 @@ public abstract class MessageColumns
 {
     private readonly ArrowColumn[] _columns;
     private byte[] _nameScratch = new byte[64];
+    private byte[] _headerScratch = new byte[64];
+    private MessageHeaders _headers;
 
     /// <param name="names">The column names, in member declaration order.</param>
     /// <param name="columns">The columns, in the same order.</param>
@@ -39,6 +41,17 @@ public abstract class MessageColumns
     /// <summary>One field per member, in declaration order.</summary>
     public IReadOnlyList<Field> Fields { get; }
 
+    /// <summary>
+    /// The name each member has in the value (JSON member or Avro field), in declaration order, null
+    /// for a member read from a header; null as a whole when every member's is its column name.
+    /// </summary>
+    public virtual IReadOnlyList<string?>? PayloadNames => null;
+
+    /// <summary>How the type's values are encoded (<see cref="KafkaMessageAttribute.Format"/>).</summary>
+    public virtual KafkaFormat Format => KafkaFormat.Json;
+
+    internal IReadOnlyList<ArrowColumn> Columns => _columns;
+
     /// <summary>Rows appended since the last build.</summary>
     public int Length { get; private set; }
 
@@ -63,6 +76,23 @@ public abstract class MessageColumns
 
         Length++;
         return true;
+    }
+
+    /// <summary>Whether some members are read from Kafka headers ([KafkaHeader]): then rows are read with <see cref="TryRead(ref Utf8JsonReader, MessageHeaders, out DecodeError)"/>.</summary>
+    public virtual bool ReadsHeaders => false;
+
+    /// <summary>Reads the JSON object the reader is on, and the header members from <paramref name="headers"/>, into one new row.</summary>
+    public bool TryRead(ref Utf8JsonReader reader, MessageHeaders headers, out DecodeError error)
+    {
+        _headers = headers;
+        try
+        {
+            return TryRead(ref reader, out error);
+        }
+        finally
+        {
+            _headers = default;
+        }
     }
 
     /// <summary>A row with every member null (and every nested column holding a placeholder).</summary>
@@ -159,6 +189,98 @@ public abstract class MessageColumns
 
         error = DecodeError.MissingMember().Within(member);
         return false;
+    }
+
+    /// <summary>
+    /// Reads a [KafkaHeader] member from the last header named <paramref name="header"/> (UTF-8): a
+    /// string column takes the header's text, a binary column its bytes, any other column the text
+    /// read as a JSON scalar (a number, true, false, null) or else as a JSON string's content (a time,
+    /// a Guid, an enum name). A missing or null header is null for a nullable member, an error otherwise.
+    /// </summary>
+    protected bool ReadHeader(ArrowColumn column, ReadOnlySpan<byte> header, string member, out DecodeError error)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        var found = _headers.TryGetLast(header, out var value, out var isNull);
+        if (!found || isNull)
+        {
+            if (column.IsNullable)
+            {
+                column.AppendNull();
+                error = default;
+                return true;
+            }
+
+            error = HeaderError(header, found ? "is null, and the member is not nullable" : "is missing, and the member is not nullable").Within(member);
+            return false;
+        }
+
+        switch (column)
+        {
+            case StringColumn text:
+                if (!System.Text.Unicode.Utf8.IsValid(value))
+                {
+                    error = HeaderError(header, "is not valid UTF-8").Within(member);
+                    return false;
+                }
+
+                text.Append(value);
+                error = default;
+                return true;
+            case BinaryColumn bytes:
+                bytes.Append(value);
+                error = default;
+                return true;
+        }
+
+        var json = value;
+        if (!IsJsonScalar(value))
+        {
+            if (value.IndexOfAny((byte)'"', (byte)'\\') >= 0 || value.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0)
+            {
+                // Quoting such text would take escaping, and no time, Guid or enum name contains these.
+                error = HeaderError(header, "holds a quote, a backslash or a control character, which no value of the member's type has").Within(member);
+                return false;
+            }
+
+            if (_headerScratch.Length < value.Length + 2)
+            {
+                _headerScratch = new byte[(value.Length + 2) * 2];
+            }
+
+            _headerScratch[0] = (byte)'"';
+            value.CopyTo(_headerScratch.AsSpan(1));
+            _headerScratch[value.Length + 1] = (byte)'"';
+            json = _headerScratch.AsSpan(0, value.Length + 2);
+        }
+
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        if (column.TryAppend(ref reader, out error))
+        {
+            return true;
+        }
+
+        error = DecodeError.Create($"header '{System.Text.Encoding.UTF8.GetString(header)}': {error}").Within(member);
+        return false;
+    }
+
+    private static DecodeError HeaderError(ReadOnlySpan<byte> header, string message) =>
+        DecodeError.Create($"header '{System.Text.Encoding.UTF8.GetString(header)}' {message}");
+
+    /// <summary>Whether the text is exactly one JSON number, true, false or null.</summary>
+    private static bool IsJsonScalar(ReadOnlySpan<byte> text)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(text);
+            return reader.Read()
+                && reader.TokenType is JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null
+                && reader.BytesConsumed == text.Length;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A member given twice in one object: a column holds one value per row, so which one would be a guess.</summary>

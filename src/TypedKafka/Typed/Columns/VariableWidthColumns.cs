@@ -149,6 +149,8 @@ public sealed class EnumColumn : VariableWidthColumn
     private readonly EnumMembers _members;
     private byte[] _scratch = new byte[64];
 
+    internal EnumMembers Members => _members;
+
     /// <param name="members">The enum's members.</param>
     /// <param name="nullable">Whether JSON null is accepted.</param>
     public EnumColumn(EnumMembers members, bool nullable)
