@@ -25,9 +25,11 @@ public sealed class ConsumerGroupTests(ITestOutputHelper output)
         run.WaitUntilAllReleased();
         var counts = run.Finish();
 
+        // Members join while messages come, and the embedded brokers refuse commits while the group
+        // rebalances (the revocation's included): a row released before a handover can come again from the
+        // next owner (commit rule 4). What the code guarantees is no loss and no repeat after a commit.
         Assert.Equal(0, counts.Lost);
         Assert.Equal(0, counts.DuplicatesAfterCommit);
-        Assert.Equal(0, counts.Duplicates);
         Assert.All(counts.ReleasedPerMember.Values, released => Assert.True(released > 0));
         Assert.Equal(Partitions, run.HeldAtEnd);
         run.AssertOrderPerInstance(offsetsOnlyGoForward: true);
