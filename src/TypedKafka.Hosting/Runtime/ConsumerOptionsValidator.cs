@@ -14,7 +14,7 @@ internal sealed class ConsumerOptionsValidator(string name, string path, string 
         }
 
         var errors = new List<string>();
-        var settings = ConsumerConfig.Settings(options);
+        var settings = ConsumerSources.Settings(options);
         if (!settings.TryGetValue("bootstrap.servers", out var servers) || string.IsNullOrWhiteSpace(servers))
         {
             errors.Add($"{path}:BootstrapServers: required (or {rootPath}:BootstrapServers, or Kafka:bootstrap.servers).");

@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Confluent.Kafka;
 using TypedKafka.Engine;
 
 namespace TypedKafka;
@@ -74,9 +75,6 @@ public class TypedConsumer<T, TKey> : IDisposable
     /// <inheritdoc cref="ConsumerManager.IsComplete"/>
     public bool IsComplete => _manager.IsComplete;
 
-    /// <summary>The consumer underneath, for the host's commits of windows.</summary>
-    internal ConsumerManager Manager => _manager;
-
     /// <inheritdoc cref="ConsumerManager.HeldMessageCount"/>
     public int HeldMessageCount => _manager.HeldMessageCount;
 
@@ -101,6 +99,9 @@ public class TypedConsumer<T, TKey> : IDisposable
 
     /// <inheritdoc cref="ConsumerManager.CommitReleased"/>
     public void CommitReleased() => _manager.CommitReleased();
+
+    /// <inheritdoc cref="ConsumerManager.Commit"/>
+    public void Commit(IReadOnlyCollection<TopicPartitionOffset> offsets) => _manager.Commit(offsets);
 
     /// <inheritdoc/>
     public void Dispose()
