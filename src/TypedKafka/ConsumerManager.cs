@@ -275,8 +275,8 @@ public sealed class ConsumerManager : IDisposable
     /// <summary>
     /// Commits, for the consumer group, exactly these next offsets (the offset after the last row
     /// done in each partition): for callers that handle released rows in parts, so that
-    /// <see cref="CommitReleased"/> would commit rows that are not done yet (a window still open,
-    /// see <see cref="Windows.ClosedWindow.NextOffsets"/>). In a consumer group, the offsets of
+    /// <see cref="CommitReleased"/> would commit rows that are not done yet (a window still open).
+    /// In a consumer group, the offsets of
     /// partitions this consumer no longer holds are left out.
     /// </summary>
     /// <param name="offsets">Next offsets, at most one per partition.</param>

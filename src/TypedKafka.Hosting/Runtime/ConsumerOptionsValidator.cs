@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using TypedKafka.Windows;
 
 namespace TypedKafka.Hosting.Runtime;
 
@@ -152,7 +153,7 @@ internal sealed class ConsumerOptionsValidator(string name, string path, string 
         {
             errors.Add($"{path}:Window:Length: required for a windowed consumer, for example 00:01:00.");
         }
-        else if (window.Length < TimeSpan.FromMilliseconds(1) || window.Length.Ticks % TimeSpan.TicksPerMillisecond != 0)
+        else if (!TumblingWindowOptions.IsValidLength(window.Length))
         {
             errors.Add($"{path}:Window:Length: must be a whole number of milliseconds, at least one, was {window.Length}.");
         }

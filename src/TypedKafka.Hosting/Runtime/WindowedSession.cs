@@ -1,5 +1,6 @@
 using System.Globalization;
 using Apache.Arrow;
+using Confluent.Kafka;
 using TypedKafka.Windows;
 
 namespace TypedKafka.Hosting.Runtime;
@@ -51,7 +52,10 @@ internal sealed class WindowedSession<TBatch> : IConsumerSession
         // Only the handled window's offsets: the open window holds released rows that are not handled yet.
         if (_commitHandled)
         {
-            _source.Commit(((WindowDelivery)handled).Window.NextOffsets());
+            var offsets = OffsetRanges.Of(((WindowDelivery)handled).Window.Batches)
+                .Select(r => new TopicPartitionOffset(r.Key.Topic, r.Key.Partition, r.Value.Last + 1))
+                .ToList();
+            _source.Commit(offsets);
         }
     }
 

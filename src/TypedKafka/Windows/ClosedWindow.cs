@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using Apache.Arrow;
 using Apache.Arrow.Types;
-using Confluent.Kafka;
 
 namespace TypedKafka.Windows;
 
@@ -56,31 +55,6 @@ public sealed class ClosedWindow : IDisposable
     /// that were not read yet; the others are complete, but for late live rows (see <see cref="LateRows"/>).
     /// </summary>
     public WindowCloseReason ClosedBy { get; }
-
-    /// <summary>
-    /// The offsets to commit once this window is handled: per partition with rows in it, the offset
-    /// after its last row, in topic and partition order (for <see cref="ConsumerManager.Commit"/>).
-    /// Rows of a partition are in offset order, so rows still held in a later window come after it.
-    /// </summary>
-    public IReadOnlyList<TopicPartitionOffset> NextOffsets()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var last = new SortedDictionary<(string Topic, int Partition), long>();
-        foreach (var batch in Batches)
-        {
-            var topics = (StringArray)batch.Column("topic");
-            var partitions = (Int32Array)batch.Column("partition");
-            var offsets = (Int64Array)batch.Column("offset");
-            for (var i = 0; i < batch.Length; i++)
-            {
-                var key = (topics.GetString(i), partitions.GetValue(i)!.Value);
-                var offset = offsets.GetValue(i)!.Value;
-                last[key] = last.TryGetValue(key, out var seen) ? Math.Max(seen, offset) : offset;
-            }
-        }
-
-        return [.. last.Select(p => new TopicPartitionOffset(p.Key.Topic, p.Key.Partition, p.Value + 1))];
-    }
 
     /// <summary>
     /// The rows copied into batches of exactly <paramref name="rowsPerBatch"/> rows (the last one

@@ -88,7 +88,7 @@ public abstract class MessageColumns
     }
 
     /// <summary>The Unix ms that row <paramref name="row"/> (since the last build) holds in the [EventTime] member's column, or null.</summary>
-    internal long? EventTimeAt(int column, int row) => _columns[column] switch
+    public long? EventTimeAt(int column, int row) => _columns[column] switch
     {
         TimestampColumn times => times.TryGetValue(row, out var microseconds) ? Math.DivRem(microseconds, 1000, out var rest) - (rest < 0 ? 1 : 0) : null,
         NumberColumn<long> numbers => numbers.TryGetValue(row, out var milliseconds) ? milliseconds : null,
@@ -191,7 +191,7 @@ public static class ArrowMessage
 
     /// <summary>
     /// <typeparamref name="T"/>'s [EventTime] member, or null: its <see cref="EventTimeMember.Read"/> can serve as
-    /// <see cref="ConsumerOptions.Timestamp"/> of a raw <see cref="ConsumerManager"/>.
+    /// <c>ConsumerOptions.Timestamp</c> of a raw <c>ConsumerManager</c>.
     /// </summary>
     public static EventTimeMember? EventTimeOf<T>()
         where T : IArrowMessage<T> => T.EventTime;
