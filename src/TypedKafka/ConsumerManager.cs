@@ -276,10 +276,15 @@ public sealed class ConsumerManager : IDisposable
     }
 
     /// <summary>
-    /// Commits, for the consumer group, exactly these next offsets: for callers (the host's
-    /// windowed consumer) whose released rows are handled in parts, so that everything released is not yet done.
+    /// Commits, for the consumer group, exactly these next offsets (the offset after the last row
+    /// done in each partition): for callers that handle released rows in parts, so that
+    /// <see cref="CommitReleased"/> would commit rows that are not done yet (a window still open).
+    /// In a consumer group, the offsets of
+    /// partitions this consumer no longer holds are left out.
     /// </summary>
-    internal bool Commit(IReadOnlyCollection<TopicPartitionOffset> offsets)
+    /// <param name="offsets">Next offsets, at most one per partition.</param>
+    /// <returns>True when the offsets were committed (or none was left to commit); false when a rebalance refused them.</returns>
+    public bool Commit(IReadOnlyCollection<TopicPartitionOffset> offsets)
     {
         using var entered = Enter();
         if (_membership is not null)

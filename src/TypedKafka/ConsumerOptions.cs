@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using TypedKafka.Engine;
 
 namespace TypedKafka;
 
@@ -9,8 +8,17 @@ namespace TypedKafka;
 /// </summary>
 public sealed record ConsumerOptions
 {
+    /// <summary>The default of <see cref="BatchSize"/>, for hosts and tools that expose it as a setting.</summary>
+    public const int DefaultBatchSize = 10_000;
+
+    /// <summary>The default of <see cref="MaxHeldMessages"/>.</summary>
+    public const int DefaultMaxHeldMessages = 1_000_000;
+
+    /// <summary>The default of <see cref="MaxHeldBytes"/>, 256 MiB.</summary>
+    public const long DefaultMaxHeldBytes = 256L * 1024 * 1024;
+
     /// <summary>At most this many messages per poll. Default 10,000.</summary>
-    public int BatchSize { get; init; } = EngineOptions.DefaultBatchSize;
+    public int BatchSize { get; init; } = DefaultBatchSize;
 
     /// <summary>
     /// The switch from replay to live (Unix ms): a partition's replay ends at its end offset or at
@@ -20,10 +28,10 @@ public sealed record ConsumerOptions
     public long? CutoffMs { get; init; }
 
     /// <summary>Above this many messages held for ordering, partitions that run ahead are paused. Default 1,000,000.</summary>
-    public int MaxHeldMessages { get; init; } = EngineOptions.DefaultMaxHeldMessages;
+    public int MaxHeldMessages { get; init; } = DefaultMaxHeldMessages;
 
     /// <summary>Above this many key and value bytes held for ordering, partitions that run ahead are paused. Default 256 MiB.</summary>
-    public long MaxHeldBytes { get; init; } = EngineOptions.DefaultMaxHeldBytes;
+    public long MaxHeldBytes { get; init; } = DefaultMaxHeldBytes;
 
     /// <summary>
     /// Where the replay ends, or null (the default) for no end: live messages keep coming.

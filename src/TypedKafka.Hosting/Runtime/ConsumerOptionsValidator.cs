@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using TypedKafka.Windows;
 
 namespace TypedKafka.Hosting.Runtime;
 
@@ -14,7 +15,7 @@ internal sealed class ConsumerOptionsValidator(string name, string path, string 
         }
 
         var errors = new List<string>();
-        var settings = ConsumerConfig.Settings(options);
+        var settings = ConsumerSources.Settings(options);
         if (!settings.TryGetValue("bootstrap.servers", out var servers) || string.IsNullOrWhiteSpace(servers))
         {
             errors.Add($"{path}:BootstrapServers: required (or {rootPath}:BootstrapServers, or Kafka:bootstrap.servers).");
@@ -145,7 +146,7 @@ internal sealed class ConsumerOptionsValidator(string name, string path, string 
         {
             errors.Add($"{path}:Window:Length: required for a windowed consumer, for example 00:01:00.");
         }
-        else if (window.Length < TimeSpan.FromMilliseconds(1) || window.Length.Ticks % TimeSpan.TicksPerMillisecond != 0)
+        else if (!TumblingWindowOptions.IsValidLength(window.Length))
         {
             errors.Add($"{path}:Window:Length: must be a whole number of milliseconds, at least one, was {window.Length}.");
         }

@@ -10,20 +10,30 @@ namespace TypedKafka.Hosting.Runtime;
 /// Cuts the batches a consumer releases into tumbling windows with a <see cref="WindowAssembler"/>
 /// and hands over each window as it closes.
 /// </summary>
-internal sealed class WindowedSession : IConsumerSession
+/// <typeparam name="TBatch">What the consumer's poll returns: raw or typed batches, whose rows go to the windows.</typeparam>
+internal sealed class WindowedSession<TBatch> : IConsumerSession
+    where TBatch : IDisposable
 {
-    private readonly Source _source;
+    private readonly ConsumerSource<TBatch> _source;
     private readonly WindowAssembler _assembler;
-    private readonly Func<ClosedWindow, IDelivery> _deliver;
+    private readonly Func<ClosedWindow, Func<CancellationToken, ValueTask>> _handlerOf;
     private readonly bool _commitHandled;
     private readonly Dictionary<TopicPartition, Offset> _toCommit = [];
     private readonly ILogger? _logger;
     private readonly string? _group;
 
-    private WindowedSession(TypedKafkaConsumerOptions options, TimeProvider clock, Func<Action<IReadOnlyList<TopicPartition>>?, Source> connect, Func<ClosedWindow, IDelivery> deliver)
+    /// <param name="options">The consumer's options (its window, whether to commit).</param>
+    /// <param name="clock">The clock that closes quiet windows.</param>
+    /// <param name="connect">Opens the consumer, once the window options are known to be valid, with the callback for partitions a rebalance revokes (null without a group).</param>
+    /// <param name="handlerOf">The handler's call for a closed window, made once per window (retries call it again).</param>
+    public WindowedSession(
+        TypedKafkaConsumerOptions options,
+        TimeProvider clock,
+        Func<Action<IReadOnlyList<TopicPartition>>?, ConsumerSource<TBatch>> connect,
+        Func<ClosedWindow, Func<CancellationToken, ValueTask>> handlerOf)
     {
-        _assembler = new WindowAssembler(WindowOptions(options.Window!, clock));
-        _deliver = deliver;
+        _assembler = new WindowAssembler(WindowedSessions.WindowOptions(options.Window!, clock));
+        _handlerOf = handlerOf;
         _logger = options.ClientLogger;
         _group = options.ConsumerGroup;
         // In a group the open window gives up the rows of partitions that move to another member.
@@ -33,34 +43,14 @@ internal sealed class WindowedSession : IConsumerSession
 
     public bool IsLive => _source.IsLive;
 
-    public bool IsComplete => _source.Consumer.IsComplete;
+    public bool IsComplete => _source.IsComplete;
 
     public int PausedPartitionCount => _source.PausedPartitionCount;
 
-    public static WindowedSession Raw(TypedKafkaConsumerOptions options, IWindowHandler handler, TimeProvider clock) =>
-        new(options, clock, revoked => new RawSource(ConsumerConfig.Raw(options, revoked)), window => new WindowDelivery(window, handler.HandleAsync));
-
-    public static WindowedSession Typed<T>(TypedKafkaConsumerOptions options, IWindowHandler<T> handler, TimeProvider clock)
-        where T : IArrowMessage<T> =>
-        new(options, clock, revoked => new TypedSource<T>(ConsumerConfig.Typed<T>(options, revoked)), window =>
-        {
-            var typed = new TypedWindow<T>(window);
-            return new WindowDelivery(window, (_, cancellationToken) => handler.HandleAsync(typed, cancellationToken));
-        });
-
-    public static TumblingWindowOptions WindowOptions(TypedKafkaWindowOptions window, TimeProvider clock) => new(window.Length)
-    {
-        Origin = window.Origin,
-        Grace = window.Grace,
-        EmitEmptyWindows = window.EmitEmpty,
-        LatePolicy = window.LatePolicy,
-        Clock = clock,
-    };
-
     public IReadOnlyList<IDelivery> Poll(TimeSpan timeout)
     {
-        // The assembler owns the batch from here on, also when it throws.
-        var released = _source.Poll(timeout);
+        // The assembler owns the rows from here on, also when it throws; a typed batch keeps no other resource.
+        var released = _source.Rows(_source.Poll(timeout));
         return Deliver(_assembler.Add(released, _source.Watermark, _source.IsLive), commit: true);
     }
 
@@ -82,7 +72,7 @@ internal sealed class WindowedSession : IConsumerSession
             _toCommit[offset.TopicPartition] = offset.Offset;
         }
 
-        if (_toCommit.Count > 0 && _source.Consumer.Commit([.. _toCommit.Select(c => new TopicPartitionOffset(c.Key, c.Value))]))
+        if (_toCommit.Count > 0 && _source.Commit([.. _toCommit.Select(c => new TopicPartitionOffset(c.Key, c.Value))]))
         {
             _toCommit.Clear();
         }
@@ -100,8 +90,7 @@ internal sealed class WindowedSession : IConsumerSession
         var deliveries = new IDelivery[closed.Count];
         for (var i = 0; i < closed.Count; i++)
         {
-            deliveries[i] = _deliver(closed[i]);
-            ((WindowDelivery)deliveries[i]).Commits = commits?[i] ?? [];
+            deliveries[i] = new WindowDelivery(closed[i], _handlerOf(closed[i])) { Commits = commits?[i] ?? [] };
         }
 
         return deliveries;
@@ -183,12 +172,12 @@ internal sealed class WindowedSession : IConsumerSession
         }
     }
 
-    private sealed class WindowDelivery(ClosedWindow closed, Func<ClosedWindow, CancellationToken, ValueTask> handle) : IDelivery
+    private sealed class WindowDelivery(ClosedWindow closed, Func<CancellationToken, ValueTask> handle) : IDelivery
     {
         public ClosedWindow Window => closed;
 
         /// <summary>The offsets to commit once this window is handled.</summary>
-        public IReadOnlyCollection<TopicPartitionOffset> Commits { get; set; } = [];
+        public IReadOnlyCollection<TopicPartitionOffset> Commits { get; init; } = [];
 
         ClosedWindow? IDelivery.Window => closed;
 
@@ -200,65 +189,35 @@ internal sealed class WindowedSession : IConsumerSession
             CultureInfo.InvariantCulture,
             $"window [{Time(closed.Start)}, {Time(closed.End)}) of {closed.RowCount} rows, closed by {closed.ClosedBy}: {OffsetRanges.Describe(closed.Batches)}");
 
-        public ValueTask HandleAsync(CancellationToken cancellationToken) => handle(closed, cancellationToken);
+        public ValueTask HandleAsync(CancellationToken cancellationToken) => handle(cancellationToken);
 
         public void Dispose() => closed.Dispose();
 
         private static string Time(DateTimeOffset time) =>
             time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFF'Z'", CultureInfo.InvariantCulture);
     }
+}
 
-    /// <summary>The consumer behind the windows: raw or typed.</summary>
-    private abstract class Source : IDisposable
+/// <summary>Windowed sessions of raw and typed consumers.</summary>
+internal static class WindowedSessions
+{
+    public static WindowedSession<RecordBatch> Raw(TypedKafkaConsumerOptions options, IWindowHandler handler, TimeProvider clock) =>
+        new(options, clock, revoked => ConsumerSources.Raw(options, revoked), window => cancellationToken => handler.HandleAsync(window, cancellationToken));
+
+    public static WindowedSession<TypedBatch<T>> Typed<T>(TypedKafkaConsumerOptions options, IWindowHandler<T> handler, TimeProvider clock)
+        where T : IArrowMessage<T> =>
+        new(options, clock, revoked => ConsumerSources.Typed<T>(options, revoked), window =>
+        {
+            var typed = new TypedWindow<T>(window);
+            return cancellationToken => handler.HandleAsync(typed, cancellationToken);
+        });
+
+    public static TumblingWindowOptions WindowOptions(TypedKafkaWindowOptions window, TimeProvider clock) => new(window.Length)
     {
-        public abstract bool IsLive { get; }
-
-        public abstract int PausedPartitionCount { get; }
-
-        public abstract long? Watermark { get; }
-
-        public abstract ConsumerManager Consumer { get; }
-
-        public abstract RecordBatch Poll(TimeSpan timeout);
-
-        public abstract RecordBatch PartitionState();
-
-        public abstract void Dispose();
-    }
-
-    private sealed class RawSource(ConsumerManager consumer) : Source
-    {
-        public override bool IsLive => consumer.IsLive;
-
-        public override int PausedPartitionCount => consumer.PausedPartitionCount;
-
-        public override long? Watermark => consumer.PrimingWatermark;
-
-        public override ConsumerManager Consumer => consumer;
-
-        public override RecordBatch Poll(TimeSpan timeout) => consumer.Poll(timeout);
-
-        public override RecordBatch PartitionState() => consumer.PartitionState();
-
-        public override void Dispose() => consumer.Dispose();
-    }
-
-    private sealed class TypedSource<T>(TypedConsumer<T> consumer) : Source
-        where T : IArrowMessage<T>
-    {
-        public override bool IsLive => consumer.IsLive;
-
-        public override int PausedPartitionCount => consumer.PausedPartitionCount;
-
-        public override long? Watermark => consumer.PrimingWatermark;
-
-        public override ConsumerManager Consumer => consumer.Manager;
-
-        // The typed batch's rows go to the windows, which own them from then on; the batch keeps no other resource.
-        public override RecordBatch Poll(TimeSpan timeout) => consumer.Poll(timeout).RecordBatch;
-
-        public override RecordBatch PartitionState() => consumer.PartitionState();
-
-        public override void Dispose() => consumer.Dispose();
-    }
+        Origin = window.Origin,
+        Grace = window.Grace,
+        EmitEmptyWindows = window.EmitEmpty,
+        LatePolicy = window.LatePolicy,
+        Clock = clock,
+    };
 }

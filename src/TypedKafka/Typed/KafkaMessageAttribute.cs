@@ -26,19 +26,6 @@ public sealed class KafkaMessageAttribute : Attribute
     public KafkaFormat Format { get; set; }
 }
 
-/// <summary>How a [KafkaMessage] type's values are encoded.</summary>
-public enum KafkaFormat
-{
-    /// <summary>UTF-8 JSON objects, one member per property.</summary>
-    Json,
-
-    /// <summary>Avro records in Confluent's wire format, with their writer schemas in a Schema Registry.</summary>
-    Avro,
-
-    /// <summary>Protobuf messages in Confluent's wire format. Not supported for typed records yet (TK1009).</summary>
-    Protobuf,
-}
-
 /// <summary>How member names become JSON member and column names.</summary>
 public enum KafkaNamingPolicy
 {

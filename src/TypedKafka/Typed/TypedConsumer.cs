@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Confluent.Kafka;
 using TypedKafka.Engine;
 
 namespace TypedKafka;
@@ -79,9 +80,6 @@ public class TypedConsumer<T, TKey> : IDisposable
     /// <inheritdoc cref="ConsumerManager.IsComplete"/>
     public bool IsComplete => _manager.IsComplete;
 
-    /// <summary>The consumer underneath, for the host's commits of windows.</summary>
-    internal ConsumerManager Manager => _manager;
-
     /// <inheritdoc cref="ConsumerManager.HeldMessageCount"/>
     public int HeldMessageCount => _manager.HeldMessageCount;
 
@@ -106,6 +104,9 @@ public class TypedConsumer<T, TKey> : IDisposable
 
     /// <inheritdoc cref="ConsumerManager.CommitReleased"/>
     public bool CommitReleased() => _manager.CommitReleased();
+
+    /// <inheritdoc cref="ConsumerManager.Commit"/>
+    public bool Commit(IReadOnlyCollection<TopicPartitionOffset> offsets) => _manager.Commit(offsets);
 
     /// <inheritdoc/>
     public void Dispose()

@@ -36,7 +36,7 @@ public sealed class WindowAssembler : IDisposable
     public WindowAssembler(TumblingWindowOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Length < TimeSpan.FromMilliseconds(1) || options.Length.Ticks % TimeSpan.TicksPerMillisecond != 0)
+        if (!TumblingWindowOptions.IsValidLength(options.Length))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Length, "The window length must be a whole number of milliseconds, at least one.");
         }

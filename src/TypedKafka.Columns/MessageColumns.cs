@@ -47,10 +47,11 @@ public abstract class MessageColumns
     /// </summary>
     public virtual IReadOnlyList<string?>? PayloadNames => null;
 
-    /// <summary>How the type's values are encoded (<see cref="KafkaMessageAttribute.Format"/>).</summary>
+    /// <summary>How the type's values are encoded (<c>[KafkaMessage(Format = ...)]</c>).</summary>
     public virtual KafkaFormat Format => KafkaFormat.Json;
 
-    internal IReadOnlyList<ArrowColumn> Columns => _columns;
+    /// <summary>One column per member, in declaration order, for code that walks the columns.</summary>
+    public IReadOnlyList<ArrowColumn> Columns => _columns;
 
     /// <summary>Rows appended since the last build.</summary>
     public int Length { get; private set; }
@@ -118,7 +119,7 @@ public abstract class MessageColumns
     }
 
     /// <summary>The Unix ms that row <paramref name="row"/> (since the last build) holds in the [EventTime] member's column, or null.</summary>
-    internal long? EventTimeAt(int column, int row) => _columns[column] switch
+    public long? EventTimeAt(int column, int row) => _columns[column] switch
     {
         TimestampColumn times => times.TryGetValue(row, out var microseconds) ? Math.DivRem(microseconds, 1000, out var rest) - (rest < 0 ? 1 : 0) : null,
         NumberColumn<long> numbers => numbers.TryGetValue(row, out var milliseconds) ? milliseconds : null,
@@ -313,7 +314,7 @@ public static class ArrowMessage
 
     /// <summary>
     /// <typeparamref name="T"/>'s [EventTime] member, or null: its <see cref="EventTimeMember.Read"/> can serve as
-    /// <see cref="ConsumerOptions.Timestamp"/> of a raw <see cref="ConsumerManager"/>.
+    /// <c>ConsumerOptions.Timestamp</c> of a raw <c>ConsumerManager</c>.
     /// </summary>
     public static EventTimeMember? EventTimeOf<T>()
         where T : IArrowMessage<T> => T.EventTime;

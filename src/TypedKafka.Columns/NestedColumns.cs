@@ -86,7 +86,8 @@ public sealed class StructColumn : ArrowColumn
 {
     private readonly MessageColumns _members;
 
-    internal MessageColumns Members => _members;
+    /// <summary>The nested type's columns.</summary>
+    public MessageColumns Members => _members;
 
     /// <param name="members">The nested type's columns.</param>
     /// <param name="nullable">Whether JSON null is accepted.</param>
@@ -138,7 +139,8 @@ public sealed class StructColumn : ArrowColumn
 }
 
 /// <summary>A list column whatever its item column's type, for code that walks columns.</summary>
-internal interface IListColumn
+public interface IListColumn
 {
+    /// <summary>The column of the list's items.</summary>
     ArrowColumn Items { get; }
 }

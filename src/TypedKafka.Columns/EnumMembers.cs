@@ -34,9 +34,11 @@ public sealed class EnumMembers
     /// <summary>The enum's name, for error messages.</summary>
     public string EnumName { get; }
 
-    internal ReadOnlySpan<byte> Utf8Name(int index) => _names[index];
+    /// <summary>The name of the member at <paramref name="index"/> as stored, UTF-8.</summary>
+    public ReadOnlySpan<byte> Utf8Name(int index) => _names[index];
 
-    internal int Count => _names.Length;
+    /// <summary>How many members the enum has.</summary>
+    public int Count => _names.Length;
 
     internal long Value(int index) => _values[index];
 

@@ -15,7 +15,7 @@ public readonly struct MessageHeaders
     private readonly int _start;
     private readonly int _end;
 
-    /// <param name="headers">A <c>headers</c> column (<see cref="Schemas.HeadersField"/>).</param>
+    /// <param name="headers">A <c>headers</c> column (a list of key/value structs).</param>
     /// <param name="row">The message's row in it.</param>
     public MessageHeaders(ListArray headers, int row)
     {
