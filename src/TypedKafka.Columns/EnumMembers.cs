@@ -42,7 +42,8 @@ public sealed class EnumMembers
 
     internal long Value(int index) => _values[index];
 
-    internal int IndexOfName(ReadOnlySpan<byte> name)
+    /// <summary>The index of the member named <paramref name="name"/> (UTF-8; exactly, else ignoring ASCII case), or -1.</summary>
+    public int IndexOfName(ReadOnlySpan<byte> name)
     {
         for (var i = 0; i < _names.Length; i++)
         {

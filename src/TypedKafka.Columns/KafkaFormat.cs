@@ -9,6 +9,6 @@ public enum KafkaFormat
     /// <summary>Avro records in Confluent's wire format, with their writer schemas in a Schema Registry.</summary>
     Avro,
 
-    /// <summary>Protobuf messages in Confluent's wire format. Not supported for typed records yet (TK1009).</summary>
+    /// <summary>Protobuf messages in Confluent's wire format, with their writer schemas in a Schema Registry; fields matched to members by name.</summary>
     Protobuf,
 }

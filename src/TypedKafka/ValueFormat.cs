@@ -128,6 +128,17 @@ public abstract class ValueFormat
 
         internal override KafkaFormat Kind => KafkaFormat.Protobuf;
 
+        internal override PayloadDecoder CreateMemberDecoder(Columns.MessageColumns members, string typeName)
+        {
+            if (messageName is not null)
+            {
+                // The members are matched to whichever message each value names: a reader message would be silently unused.
+                throw new ArgumentException($"{typeName}'s members are matched by name to each value's message, so ValueFormat.Protobuf's messageName must be left null.");
+            }
+
+            return new Formats.Protobuf.ProtobufMemberDecoder(Registry, members, typeName);
+        }
+
         public override string ToString() => "Protobuf";
     }
 }

@@ -61,7 +61,7 @@ internal static class MessageDiagnostics
         "TK1009",
         title: "The message's format cannot carry the member",
         message: "{0} cannot be read from {1} values: {2}",
-        description: "[KafkaMessage(Format = KafkaFormat.Avro)] members are matched by name to Avro fields and decoded into the same Arrow columns as JSON: string, bool, int, long, float, double, byte[], DateTime and DateTimeOffset (timestamp-millis or -micros), DateOnly (date), Guid (uuid), enums by name (Avro enums of the same name), lists and [KafkaMessage] types. Header members and [EventTime] members are read from JSON only, and typed Protobuf records are not built yet.");
+        description: "[KafkaMessage(Format = KafkaFormat.Avro)] members are matched by name to Avro fields and decoded into the same Arrow columns as JSON: string, bool, int, long, float, double, byte[], DateTime and DateTimeOffset (timestamp-millis or -micros), DateOnly (date), Guid (uuid), enums by name (Avro enums of the same name), lists and [KafkaMessage] types. [KafkaMessage(Format = KafkaFormat.Protobuf)] members are matched by name to the writer message's fields: string, bool, int, long, uint, ulong, float, double, byte[], enums by name, lists (repeated fields) and [KafkaMessage] types (messages); times, dates, Guid, decimal and TimeSpan need well-known types or have no Protobuf type. Header members and [EventTime] members are read from JSON only.");
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string description) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description, HelpPage + "#" + id.ToLowerInvariant());

@@ -89,7 +89,7 @@ internal static class MessageParser
             var constructor = ChooseConstructor();
             var members = ReadMembers(constructor);
             CheckNames(members);
-            CheckFormat(attribute, members);
+            CheckFormat(members);
             if (Diagnostics.Count > 0)
             {
                 return null;
@@ -436,7 +436,7 @@ internal static class MessageParser
         }
 
         /// <summary>Reports the members a registry format cannot carry into their columns (TK1009).</summary>
-        private void CheckFormat(AttributeData attribute, List<ParsedMember> members)
+        private void CheckFormat(List<ParsedMember> members)
         {
             if (_format == KafkaFormat.Json)
             {
@@ -444,22 +444,13 @@ internal static class MessageParser
             }
 
             var formatName = KafkaFormat.Name(_format);
-            if (_format != KafkaFormat.Avro)
-            {
-                var location = attribute.ApplicationSyntaxReference is { } reference
-                    ? LocationInfo.From(reference.GetSyntax(_cancellationToken))
-                    : LocationInfo.From(_syntax.Identifier);
-                Report(MessageDiagnostics.UnsupportedFormatMember, location, $"'{Display(_type)}'", formatName, $"typed {formatName} records are not built yet; read {formatName} values with ConsumerManager and ValueFormat.{formatName}(registry)");
-                return;
-            }
-
             foreach (var (spec, location) in members)
             {
                 var reason = spec.HeaderName is not null
                     ? "header members are read only with JSON values so far"
                     : _eventTime is not null && _eventTimeMember == spec.PropertyName
                     ? "an [EventTime] member is read from JSON values only so far; order by the broker timestamp or ConsumerOptions.Timestamp"
-                    : AvroReason(spec.Shape);
+                    : _format == KafkaFormat.Avro ? AvroReason(spec.Shape) : ProtobufReason(spec.Shape);
                 if (reason is not null)
                 {
                     Report(MessageDiagnostics.UnsupportedFormatMember, location, $"Member '{spec.PropertyName}' of '{Display(_type)}'", formatName, reason);
@@ -477,6 +468,26 @@ internal static class MessageParser
             ShapeKind.EnumValue when shape.NumberType is not ("int" or "long") =>
                 $"the enum's values are stored as {shape.NumberType}, which is no Avro number; use KafkaEnumFormat.Name",
             ShapeKind.List => AvroReason(shape.Element!) is { } item ? "its items: " + item : null,
+            _ => null,
+        };
+
+        /// <summary>
+        /// Why Protobuf cannot fill a column of <paramref name="shape"/>, or null when it can. Times,
+        /// dates and uuids would need well-known types (google.protobuf.Timestamp), which are imports,
+        /// and the runtime does not resolve a schema's imports yet.
+        /// </summary>
+        private static string? ProtobufReason(TypeShape shape) => shape.Kind switch
+        {
+            ShapeKind.Number when shape.NumberType is not ("int" or "long" or "uint" or "ulong" or "float" or "double") =>
+                $"Protobuf's numbers are 32- and 64-bit integers, float and double, and {shape.NumberType} is none of them",
+            ShapeKind.Decimal => "Protobuf has no decimal type; use double, or a string",
+            ShapeKind.Duration => "google.protobuf.Duration is a well-known type (an import), which is not resolved yet; use a long of the unit the writer uses",
+            ShapeKind.DateTime or ShapeKind.DateTimeOffset =>
+                "google.protobuf.Timestamp is a well-known type (an import), which is not resolved yet; use a long of Unix time in the writer's unit",
+            ShapeKind.Date => "Protobuf has no date type (google.type.Date is an import, not resolved yet); use a string or an int",
+            ShapeKind.Guid => "Protobuf has no uuid type; use a string or byte[]",
+            ShapeKind.EnumValue => "Protobuf enums are matched by name; use KafkaEnumFormat.Name",
+            ShapeKind.List => ProtobufReason(shape.Element!) is { } item ? "its items: " + item : null,
             _ => null,
         };
 

@@ -7,7 +7,7 @@ namespace TypedKafka;
 /// <summary>
 /// A <see cref="ConsumerManager"/> whose batches are decoded into <typeparamref name="T"/>'s
 /// columns: the same timestamp order, replay and live modes, with JSON values read straight into
-/// Arrow (or Avro values, for a <c>[KafkaMessage(Format = KafkaFormat.Avro)]</c> type, with the registry
+/// Arrow (or Avro or Protobuf values, for a <c>[KafkaMessage(Format = KafkaFormat.Avro)]</c> or <c>KafkaFormat.Protobuf</c> type, with the registry
 /// of <see cref="ConsumerOptions.ValueFormat"/>), [KafkaHeader] members read from the headers, and
 /// keys read as <typeparamref name="TKey"/> (string, byte[], int or long).
 /// Not thread-safe: poll from one thread.
@@ -126,7 +126,7 @@ public class TypedConsumer<T, TKey> : IDisposable
     }
 
     /// <summary>
-    /// For a [KafkaMessage(Format = KafkaFormat.Avro)] type, the decoder of its values, with the
+    /// For a [KafkaMessage(Format = KafkaFormat.Avro or Protobuf)] type, the decoder of its values, with the
     /// registry of <see cref="ConsumerOptions.ValueFormat"/>; null for JSON types, which decode themselves.
     /// </summary>
     private static Formats.PayloadDecoder? MemberDecoder(ConsumerOptions options)

@@ -287,11 +287,21 @@ public partial class DiagnosticTests
         "Member 'Tenant' of 'Order' cannot be read from Avro values: header members are read only with JSON values so far");
 
     [Fact]
-    public void TK1009_typed_protobuf_records() => Verify("""
-        [{|TK1009:KafkaMessage(Format = KafkaFormat.Protobuf)|}]
-        public partial record Order(string Id);
+    public void TK1009_member_a_protobuf_record_cannot_carry() => Verify("""
+        [KafkaMessage(Format = KafkaFormat.Protobuf)]
+        public partial record Order(
+            string Id,
+            uint Count,
+            short {|TK1009:Small|},
+            DateTimeOffset {|TK1009:Created|},
+            List<Guid> {|TK1009:Ids|},
+            [KafkaHeader("tenant")] string? {|TK1009:Tenant|},
+            List<double> Prices);
         """,
-        "'Order' cannot be read from Protobuf values: typed Protobuf records are not built yet; read Protobuf values with ConsumerManager and ValueFormat.Protobuf(registry)");
+        "Member 'Small' of 'Order' cannot be read from Protobuf values: Protobuf's numbers are 32- and 64-bit integers, float and double, and short is none of them",
+        "Member 'Created' of 'Order' cannot be read from Protobuf values: google.protobuf.Timestamp is a well-known type (an import), which is not resolved yet; use a long of Unix time in the writer's unit",
+        "Member 'Ids' of 'Order' cannot be read from Protobuf values: its items: Protobuf has no uuid type; use a string or byte[]",
+        "Member 'Tenant' of 'Order' cannot be read from Protobuf values: header members are read only with JSON values so far");
 
     private static void Verify(string markup, params string[] messages)
     {

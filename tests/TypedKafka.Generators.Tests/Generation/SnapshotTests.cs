@@ -140,6 +140,19 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void Protobuf_record() => Match("Protobuf", """
+        namespace Shop;
+
+        public enum Status { New, Paid }
+
+        [KafkaMessage(Format = KafkaFormat.Protobuf, NamingPolicy = KafkaNamingPolicy.SnakeCaseLower)]
+        public partial record Line(string Sku, uint Quantity);
+
+        [KafkaMessage(Format = KafkaFormat.Protobuf, NamingPolicy = KafkaNamingPolicy.SnakeCaseLower)]
+        public partial record Order(long OrderId, string? Note, Status Status, [KafkaField(Column = "customer_name")] string Customer, List<Line> Lines, byte[] Blob);
+        """);
+
+    [Fact]
     public void A_type_in_the_global_namespace_with_more_than_64_members_compiles()
     {
         var members = string.Join("\n", Enumerable.Range(0, 70).Select(i => $"    public int? M{i} {{ get; set; }}"));
