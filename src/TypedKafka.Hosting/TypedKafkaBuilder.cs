@@ -1,3 +1,4 @@
+using Apache.Arrow;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,7 +33,7 @@ public sealed class TypedKafkaBuilder
     public TypedKafkaBuilder AddConsumer<T, THandler>(string name)
         where T : IArrowMessage<T>
         where THandler : class, IBatchHandler<T> =>
-        Add<THandler>(name, windowed: false, (_, options, handler) => new TypedSession<T>(options, (IBatchHandler<T>)handler));
+        Add<THandler>(name, windowed: false, (_, options, handler) => new BatchSession<TypedBatch<T>>(ConsumerSources.Typed<T>(options), handler.HandleAsync));
 
     /// <summary>
     /// Adds a consumer of raw <see cref="Schemas.Message"/> batches configured from <c>Consumers:<paramref name="name"/></c>,
@@ -40,7 +41,7 @@ public sealed class TypedKafkaBuilder
     /// </summary>
     public TypedKafkaBuilder AddConsumer<THandler>(string name)
         where THandler : class, IBatchHandler =>
-        Add<THandler>(name, windowed: false, (_, options, handler) => new RawSession(options, (IBatchHandler)handler));
+        Add<THandler>(name, windowed: false, (_, options, handler) => new BatchSession<RecordBatch>(ConsumerSources.Raw(options), handler.HandleAsync));
 
     /// <summary>
     /// Adds a consumer of <typeparamref name="T"/> messages configured from <c>Consumers:<paramref name="name"/></c>
@@ -52,7 +53,7 @@ public sealed class TypedKafkaBuilder
     public TypedKafkaBuilder AddWindowedConsumer<T, THandler>(string name)
         where T : IArrowMessage<T>
         where THandler : class, IWindowHandler<T> =>
-        Add<THandler>(name, windowed: true, (services, options, handler) => WindowedSession.Typed(options, (IWindowHandler<T>)handler, Clock(services)));
+        Add<THandler>(name, windowed: true, (services, options, handler) => WindowedSessions.Typed<T>(options, handler, Clock(services)));
 
     /// <summary>
     /// Adds a consumer of raw <see cref="Schemas.Message"/> rows configured from <c>Consumers:<paramref name="name"/></c>
@@ -60,11 +61,14 @@ public sealed class TypedKafkaBuilder
     /// </summary>
     public TypedKafkaBuilder AddWindowedConsumer<THandler>(string name)
         where THandler : class, IWindowHandler =>
-        Add<THandler>(name, windowed: true, (services, options, handler) => WindowedSession.Raw(options, (IWindowHandler)handler, Clock(services)));
+        Add<THandler>(name, windowed: true, (services, options, handler) => WindowedSessions.Raw(options, handler, Clock(services)));
 
     private static TimeProvider Clock(IServiceProvider services) => services.GetService<TimeProvider>() ?? TimeProvider.System;
 
-    private TypedKafkaBuilder Add<THandler>(string name, bool windowed, Func<IServiceProvider, TypedKafkaConsumerOptions, object, IConsumerSession> open)
+    /// <param name="name">The consumer's name.</param>
+    /// <param name="windowed">Whether it cuts windows (its options must have one).</param>
+    /// <param name="open">Opens the session: from the host's services, the consumer's options and its handler, resolved from the consumer's scope.</param>
+    private TypedKafkaBuilder Add<THandler>(string name, bool windowed, Func<IServiceProvider, TypedKafkaConsumerOptions, THandler, IConsumerSession> open)
         where THandler : class
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -93,8 +97,7 @@ public sealed class TypedKafkaBuilder
                 instance,
                 sp.GetRequiredService<IOptionsMonitor<TypedKafkaConsumerOptions>>().Get(name),
                 sp.GetRequiredService<IServiceScopeFactory>(),
-                typeof(THandler),
-                (options, handler) => open(sp, options with { ClientLogger = sp.GetRequiredService<ILoggerFactory>().CreateLogger($"TypedKafka.Client.{name}") }, handler),
+                (scope, options) => open(sp, options with { ClientLogger = sp.GetRequiredService<ILoggerFactory>().CreateLogger($"TypedKafka.Client.{name}") }, scope.GetRequiredService<THandler>()),
                 sp.GetRequiredService<ConsumerRegistry>().Register(instance),
                 sp.GetRequiredService<ConsumerRegistry>(),
                 sp.GetRequiredService<TypedKafkaMetrics>(),

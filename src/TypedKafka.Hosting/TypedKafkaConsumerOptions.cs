@@ -31,13 +31,13 @@ public sealed record TypedKafkaConsumerOptions
     public string? Until { get; set; }
 
     /// <summary>At most this many messages per batch.</summary>
-    public int BatchSize { get; set; } = 10_000;
+    public int BatchSize { get; set; } = ConsumerOptions.DefaultBatchSize;
 
     /// <summary>Above this many messages held for ordering, partitions that run ahead are paused.</summary>
-    public int MaxHeldMessages { get; set; } = 1_000_000;
+    public int MaxHeldMessages { get; set; } = ConsumerOptions.DefaultMaxHeldMessages;
 
     /// <summary>Above this many key and value bytes held for ordering, partitions that run ahead are paused.</summary>
-    public long MaxHeldBytes { get; set; } = 256L * 1024 * 1024;
+    public long MaxHeldBytes { get; set; } = ConsumerOptions.DefaultMaxHeldBytes;
 
     /// <summary>Live, hold rows up to this long for timestamp order across partitions (<see cref="LiveOrdering.Hold"/>); null releases them on arrival.</summary>
     public TimeSpan? LiveHold { get; set; }

@@ -14,7 +14,7 @@ public sealed class TypedWindow<T>
     internal TypedWindow(ClosedWindow window)
     {
         Window = window;
-        Batches = [.. window.Batches.Select(TypedBatch<T>.ViewOf)];
+        Batches = [.. window.Batches.Select(TypedBatch.Borrow<T>)];
     }
 
     /// <summary>The window as the <see cref="WindowAssembler"/> closed it: bounds, counts and Arrow batches.</summary>

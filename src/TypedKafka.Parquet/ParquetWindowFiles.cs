@@ -1,6 +1,7 @@
 using Apache.Arrow;
 using ParquetSharp;
 using ParquetSharp.Arrow;
+using TypedKafka.IO;
 
 namespace TypedKafka.Windows;
 
@@ -18,7 +19,8 @@ public static class ParquetWindowFiles
     internal static string Write(ClosedWindow window, string directory, Action? beforeRename)
     {
         ArgumentNullException.ThrowIfNull(window);
-        return WindowFiles.WriteAtomically(directory, WindowFiles.FileName(window, ".parquet"), stream =>
+        ArgumentNullException.ThrowIfNull(directory);
+        return AtomicFile.Write(Path.Combine(directory, WindowFiles.FileName(window, ".parquet")), stream =>
         {
             using var writer = OpenWriter(stream, window.Schema);
             // Buffered: row groups are cut by row count (the writer's maximum), not at each batch.
@@ -38,7 +40,7 @@ public static class ParquetWindowFiles
     /// <see cref="FileWriter.Close"/> writes the footer.
     /// Window files and the CLI's <c>replay --out FILE.parquet</c> both write through it.
     /// </summary>
-    internal static FileWriter OpenWriter(Stream stream, Schema schema)
+    public static FileWriter OpenWriter(Stream stream, Schema schema)
     {
         using var properties = new WriterPropertiesBuilder().Compression(Compression.Snappy).Build();
         using var arrowProperties = new ArrowWriterPropertiesBuilder().StoreSchema().Build();

@@ -1,9 +1,9 @@
 namespace TypedKafka.Testing;
 
-/// <summary>Kafka's topic-name rules: 1 to 249 characters of [a-zA-Z0-9._-], and neither "." nor "..".</summary>
+/// <summary>Topic names checked by <see cref="TopicNameRules"/>, the rules SourceTopic applies (compiled in from TypedKafka).</summary>
 internal static class TopicNames
 {
-    private const int MaxLength = 249;
+    private const int MaxLength = TopicNameRules.MaxLength;
 
     internal static void Validate(string topic, string paramName)
     {
@@ -13,19 +13,16 @@ internal static class TopicNames
             throw new ArgumentException($"Topic name '{topic}' must have 1 to {MaxLength} characters.", paramName);
         }
 
-        if (topic is "." or "..")
+        if (TopicNameRules.IsReserved(topic))
         {
             throw new ArgumentException($"Topic name '{topic}' is not allowed.", paramName);
         }
 
-        foreach (char c in topic)
+        if (TopicNameRules.IndexOfIllegalChar(topic) is var illegal and >= 0)
         {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or '-'))
-            {
-                throw new ArgumentException(
-                    $"Topic name '{topic}' has the character '{c}'; only ASCII letters, digits, '.', '_' and '-' are allowed.",
-                    paramName);
-            }
+            throw new ArgumentException(
+                $"Topic name '{topic}' has the character '{topic[illegal]}'; only ASCII letters, digits, '.', '_' and '-' are allowed.",
+                paramName);
         }
     }
 }

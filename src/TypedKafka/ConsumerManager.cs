@@ -253,9 +253,12 @@ public sealed class ConsumerManager : IDisposable
     /// <summary>
     /// Commits, for the consumer group, the offsets after the last released message of each
     /// partition, so that <see cref="SourceTopic.FromCommitted"/> resumes after them. Nothing is
-    /// committed unless this is called.
+    /// committed unless this is called. With a <see cref="ConsumerOptions.ConsumerGroup"/>, a commit
+    /// the brokers refuse because the group is rebalancing is logged and counted, not thrown: the next
+    /// commit (or the revocation's) names the same offsets again.
     /// </summary>
-    public void CommitReleased()
+    /// <returns>True when the offsets were committed (or there was nothing to commit); false when a rebalance refused them.</returns>
+    public bool CommitReleased()
     {
         using var entered = Enter();
         if (_membership is not null)
@@ -274,14 +277,19 @@ public sealed class ConsumerManager : IDisposable
             }
         }
 
-        CommitOffsets(offsets);
+        return CommitOffsets(offsets);
     }
 
     /// <summary>
-    /// Commits, for the consumer group, exactly these next offsets: for callers (the host's
-    /// windowed consumer) whose released rows are handled in parts, so that everything released is not yet done.
+    /// Commits, for the consumer group, exactly these next offsets (the offset after the last row
+    /// done in each partition): for callers that handle released rows in parts, so that
+    /// <see cref="CommitReleased"/> would commit rows that are not done yet (a window still open).
+    /// In a consumer group, the offsets of
+    /// partitions this consumer no longer holds are left out.
     /// </summary>
-    internal void Commit(IReadOnlyCollection<TopicPartitionOffset> offsets)
+    /// <param name="offsets">Next offsets, at most one per partition.</param>
+    /// <returns>True when the offsets were committed (or none was left to commit); false when a rebalance refused them.</returns>
+    public bool Commit(IReadOnlyCollection<TopicPartitionOffset> offsets)
     {
         using var entered = Enter();
         if (_membership is not null)
@@ -290,14 +298,27 @@ public sealed class ConsumerManager : IDisposable
             offsets = [.. offsets.Where(o => _engine.Holds(o.Topic, o.Partition.Value))];
         }
 
-        CommitOffsets(offsets);
+        return CommitOffsets(offsets);
     }
 
-    private void CommitOffsets(IReadOnlyCollection<TopicPartitionOffset> offsets)
+    private bool CommitOffsets(IReadOnlyCollection<TopicPartitionOffset> offsets)
     {
-        if (offsets.Count > 0)
+        if (offsets.Count == 0)
+        {
+            return true;
+        }
+
+        try
         {
             _consumer.Commit(offsets);
+            return true;
+        }
+        catch (KafkaException e) when (_membership is not null && GroupMembership.IsRebalanceError(e.Error.Code))
+        {
+            // A group rebalancing refuses commits for a moment; failing the consumer for it would turn
+            // every rebalance into an outage. Counted and logged instead; nothing is lost (see CommitFailed).
+            _membership.CommitFailed(offsets, e);
+            return false;
         }
     }
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using TypedKafka.Engine;
 
 namespace TypedKafka;
 
@@ -9,8 +8,17 @@ namespace TypedKafka;
 /// </summary>
 public sealed record ConsumerOptions
 {
+    /// <summary>The default of <see cref="BatchSize"/>, for hosts and tools that expose it as a setting.</summary>
+    public const int DefaultBatchSize = 10_000;
+
+    /// <summary>The default of <see cref="MaxHeldMessages"/>.</summary>
+    public const int DefaultMaxHeldMessages = 1_000_000;
+
+    /// <summary>The default of <see cref="MaxHeldBytes"/>, 256 MiB.</summary>
+    public const long DefaultMaxHeldBytes = 256L * 1024 * 1024;
+
     /// <summary>At most this many messages per poll. Default 10,000.</summary>
-    public int BatchSize { get; init; } = EngineOptions.DefaultBatchSize;
+    public int BatchSize { get; init; } = DefaultBatchSize;
 
     /// <summary>
     /// The switch from replay to live (Unix ms): a partition's replay ends at its end offset or at
@@ -20,14 +28,14 @@ public sealed record ConsumerOptions
     public long? CutoffMs { get; init; }
 
     /// <summary>Above this many messages held for ordering, partitions that run ahead are paused. Default 1,000,000.</summary>
-    public int MaxHeldMessages { get; init; } = EngineOptions.DefaultMaxHeldMessages;
+    public int MaxHeldMessages { get; init; } = DefaultMaxHeldMessages;
 
     /// <summary>
     /// Above this many key and value bytes held for ordering, partitions that run ahead are paused. Default 256 MiB.
     /// Unless the config sets <c>queued.max.messages.kbytes</c>, the client's prefetch queue is a quarter of
     /// this (256 KiB to 64 MiB), so that what the client holds stays in proportion (docs/reliability.md).
     /// </summary>
-    public long MaxHeldBytes { get; init; } = EngineOptions.DefaultMaxHeldBytes;
+    public long MaxHeldBytes { get; init; } = DefaultMaxHeldBytes;
 
     /// <summary>
     /// Where the replay ends, or null (the default) for no end: live messages keep coming.
@@ -115,6 +123,16 @@ public sealed record ConsumerOptions
     /// </summary>
     public TimeSpan? PartitionDiscoveryInterval { get; init; }
 
+    /// <summary>
+    /// With a <see cref="ConsumerGroup"/>: called on the polling thread, inside <c>Poll</c>, with the
+    /// partitions this consumer held that a rebalance revoked or lost, once their held rows are dropped
+    /// and before any later row is released. Their next owner reads them from the group's committed
+    /// offset, so a caller that keeps released rows uncommitted (a window still open) takes those
+    /// partitions' rows out here, or they would be handled twice. Not called when <c>Dispose</c>
+    /// closes the consumer. An exception thrown here fails the consumer: every later poll throws it.
+    /// </summary>
+    public Action<IReadOnlyList<Confluent.Kafka.TopicPartition>>? OnPartitionsRevoked { get; init; }
+
     /// <summary>The clock of <see cref="LiveOrdering"/>'s hold, <see cref="IdleTimeout"/> and time bounds of <see cref="Until"/>. Default: the system clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -172,6 +190,13 @@ public sealed record ConsumerOptions
                     $"{nameof(PartitionDiscoveryInterval)} is for a consumer without a group: in group '{ConsumerGroup}' new partitions come by rebalance after the client's metadata refresh (topic.metadata.refresh.interval.ms).",
                     nameof(PartitionDiscoveryInterval));
             }
+        }
+
+        if (OnPartitionsRevoked is not null && ConsumerGroup is null)
+        {
+            throw new ArgumentException(
+                $"{nameof(OnPartitionsRevoked)} is for a consumer in a group: without a {nameof(ConsumerGroup)} this consumer holds every partition until it is disposed.",
+                nameof(OnPartitionsRevoked));
         }
 
         if (TimeProvider is null)

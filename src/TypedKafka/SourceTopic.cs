@@ -1,15 +1,10 @@
-using System.Buffers;
-
 namespace TypedKafka;
 
 /// <summary>A topic to read and the policy that says where its replay starts.</summary>
 public sealed record SourceTopic
 {
     /// <summary>Kafka's own limit on topic-name length.</summary>
-    public const int MaxNameLength = 249;
-
-    private static readonly SearchValues<char> LegalNameChars =
-        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
+    public const int MaxNameLength = TopicNameRules.MaxLength;
 
     private SourceTopic(string name, OffsetPolicy policy)
     {
@@ -160,12 +155,12 @@ public sealed record SourceTopic
             throw new ArgumentException($"Topic name '{name[..20]}...' is {name.Length} characters long; Kafka allows at most {MaxNameLength}.", nameof(name));
         }
 
-        if (name is "." or "..")
+        if (TopicNameRules.IsReserved(name))
         {
             throw new ArgumentException($"'{name}' is not a legal topic name.", nameof(name));
         }
 
-        var illegal = name.AsSpan().IndexOfAnyExcept(LegalNameChars);
+        var illegal = TopicNameRules.IndexOfIllegalChar(name);
         if (illegal >= 0)
         {
             throw new ArgumentException($"Topic name '{name}' contains '{name[illegal]}' at position {illegal}; only [a-zA-Z0-9._-] are allowed.", nameof(name));

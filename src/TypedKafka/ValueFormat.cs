@@ -75,6 +75,14 @@ public abstract class ValueFormat
     /// <summary>The decoder for a consumer of <paramref name="topics"/>; asks the registry for the reader schema.</summary>
     internal abstract PayloadDecoder CreateDecoder(IReadOnlyList<string> topics);
 
+    /// <summary>The [KafkaMessage] format this value format reads.</summary>
+    internal abstract KafkaFormat Kind { get; }
+
+    /// <summary>The decoder of a typed record's values: its members are the reader schema, matched to each writer schema by name.</summary>
+    /// <exception cref="NotSupportedException">The format has no typed decoder, or a member has no counterpart in it.</exception>
+    internal virtual PayloadDecoder CreateMemberDecoder(Columns.MessageColumns members, string typeName) =>
+        throw new NotSupportedException($"{typeName}: typed {this} records are not supported yet; read them with ConsumerManager and ValueFormat.{this}(registry).");
+
     /// <summary>Where the reader schema comes from for a consumer of <paramref name="topics"/>.</summary>
     private protected SchemaSource Source(IReadOnlyList<string> topics)
     {
@@ -102,6 +110,14 @@ public abstract class ValueFormat
     {
         internal override PayloadDecoder CreateDecoder(IReadOnlyList<string> topics) => new AvroPayloadDecoder(Registry, Source(topics));
 
+        internal override KafkaFormat Kind => KafkaFormat.Avro;
+
+        internal override PayloadDecoder CreateMemberDecoder(Columns.MessageColumns members, string typeName)
+        {
+            var reader = (global::Avro.RecordSchema)global::Avro.Schema.Parse(MemberSchema.For(members, typeName));
+            return new AvroPayloadDecoder(Registry, reader, $"the members of {typeName}");
+        }
+
         public override string ToString() => "Avro";
     }
 
@@ -109,6 +125,19 @@ public abstract class ValueFormat
     {
         internal override PayloadDecoder CreateDecoder(IReadOnlyList<string> topics) =>
             new Formats.Protobuf.ProtobufPayloadDecoder(Registry, Source(topics), messageName);
+
+        internal override KafkaFormat Kind => KafkaFormat.Protobuf;
+
+        internal override PayloadDecoder CreateMemberDecoder(Columns.MessageColumns members, string typeName)
+        {
+            if (messageName is not null)
+            {
+                // The members are matched to whichever message each value names: a reader message would be silently unused.
+                throw new ArgumentException($"{typeName}'s members are matched by name to each value's message, so ValueFormat.Protobuf's messageName must be left null.");
+            }
+
+            return new Formats.Protobuf.ProtobufMemberDecoder(Registry, members, typeName);
+        }
 
         public override string ToString() => "Protobuf";
     }

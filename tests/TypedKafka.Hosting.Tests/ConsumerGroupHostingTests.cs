@@ -43,7 +43,8 @@ public sealed class ConsumerGroupHostingTests : IDisposable
                 report = health.CheckHealthAsync().GetAwaiter().GetResult();
                 return report.Entries.Count == 2 && report.Entries.Values.Sum(e => (int)e.Data["partitions"]) == 4 && report.Entries.Values.All(e => (int)e.Data["partitions"] > 0);
             },
-            "the two instances hold two partitions each");
+            "the two instances hold two partitions each",
+            () => $"health: {string.Join("; ", report?.Entries.Select(e => $"{e.Key} {e.Value.Description} partitions={e.Value.Data["partitions"]}") ?? [])}{Environment.NewLine}{string.Join(Environment.NewLine, logs.Lines.Select(l => l.Text).Where(t => t.Contains("group", StringComparison.OrdinalIgnoreCase) || t.Contains("rebalanc", StringComparison.OrdinalIgnoreCase)))}");
         await host.StopAsync();
 
         Assert.Equal(["typedkafka:ticks#0", "typedkafka:ticks#1"], report.Entries.Keys.Order());

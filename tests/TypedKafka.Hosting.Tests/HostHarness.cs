@@ -140,14 +140,17 @@ internal static class HostHarness
             JsonSerializer.Serialize(new Tick($"S{i % 5}", 100 + i, i), Web))));
 
     /// <summary>Waits for a condition the host reaches on its own; the generous limit only guards against a hang.</summary>
-    public static async Task Eventually(Func<bool> condition, string what)
+    public static Task Eventually(Func<bool> condition, string what) => Eventually(condition, what, () => string.Empty);
+
+    /// <summary>As above; on failure the message adds <paramref name="detail"/> (for instance the log lines that tell why).</summary>
+    public static async Task Eventually(Func<bool> condition, string what, Func<string> detail)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"Never happened: {what}");
+                Assert.Fail($"Never happened: {what}{Environment.NewLine}{detail()}");
             }
 
             await Task.Delay(20);

@@ -69,14 +69,6 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
-    public async Task A_windowed_consumer_in_a_group_is_refused_naming_ConsumerGroup()
-    {
-        var message = await WindowedStartFailure(("TypedKafka:Consumers:trades:ConsumerGroup", "loaders"));
-
-        Assert.Contains("TypedKafka:Consumers:trades:ConsumerGroup: a windowed consumer cannot share partitions yet", message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task A_malformed_topic_spec_names_its_index()
     {
         var message = await StartFailure(("TypedKafka:Consumers:trades:Topics:1", "quotes:sometimes"));

@@ -42,7 +42,12 @@ internal sealed class RawWindowHandler(Recorder recorder) : IWindowHandler
 {
     public ValueTask HandleAsync(ClosedWindow window, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref recorder.Calls);
+        var call = Interlocked.Increment(ref recorder.Calls);
+        if (recorder.FailFrom > 0 && call >= recorder.FailFrom)
+        {
+            throw new InvalidOperationException(recorder.FailureMessage);
+        }
+
         var offsets = window.Batches.SelectMany(b => ((Apache.Arrow.Int64Array)b.Column("offset")).Values.ToArray());
         recorder.Windows.Enqueue(new SeenWindow(window.Start, window.End, window.RowCount, window.LateRows, window.ClosedBy, [.. offsets]));
         return ValueTask.CompletedTask;
@@ -267,6 +272,38 @@ public sealed class WindowedConsumerTests : IDisposable
         Assert.Equal([At(30), At(60), At(90)], windows.Select(w => w.Start));
         Assert.Equal(Sequences(30, 60), windows[0].Sequences);
         Assert.Equal(Sequences(90, 95), windows[2].Sequences);
+    }
+
+    [Fact]
+    public async Task Rows_released_out_of_offset_order_are_not_committed_past_a_row_still_in_an_open_window()
+    {
+        // Offset 1 (10 s) is within MaxOutOfOrderness of offset 0 (40 s), so it is released first, into the
+        // window [0 s, 30 s); offset 0 goes to [30 s, 60 s). Handling the first window may not commit offset 0.
+        _cluster.CreateTopic("ticks", 1);
+        _cluster.Produce("ticks", new[] { 40, 10, 100, 200, 300, 400 }.Select(s => LocalMessage.FromStrings(0, Base + (s * Second), "k", $"at {s}")));
+        var clock = new ManualClock(Base + (1_000 * Second));
+        var settings = Committing($"windows-reorder-{Guid.NewGuid():N}");
+        settings["TypedKafka:Consumers:ticks:MaxOutOfOrderness"] = "00:00:35";
+        _recorder.FailFrom = 2;
+
+        using (var failing = Build(settings, _recorder, clock, raw: true))
+        {
+            await failing.StartAsync();
+            await failing.WaitForShutdownAsync();
+        }
+
+        Assert.Equal([1L], _recorder.Windows.First().Sequences);
+
+        // The restart starts at offset 0, the lowest not handled: offset 1 comes again, offset 0 is not lost.
+        var second = new Recorder();
+        using (var restarted = Build(settings, second, clock, raw: true))
+        {
+            await restarted.StartAsync();
+            await Eventually(() => second.Windows.Any(w => w.Sequences.Contains(4)), "the window of offset 4");
+            await restarted.StopAsync();
+        }
+
+        Assert.Equal([[1L], [0L], [2L], [3L], [4L]], second.Windows.Take(5).Select(w => w.Sequences));
     }
 
     [Fact]

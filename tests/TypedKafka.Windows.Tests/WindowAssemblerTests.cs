@@ -304,4 +304,42 @@ public class WindowAssemblerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new WindowAssembler(new TumblingWindowOptions(TimeSpan.Zero)));
         Assert.Throws<ArgumentOutOfRangeException>(() => new WindowAssembler(new TumblingWindowOptions(TimeSpan.FromTicks(15_000))));
     }
+
+    [Fact]
+    public void Removing_a_revoked_partition_takes_its_rows_out_of_the_open_window_and_recounts_the_late_rows()
+    {
+        using var assembler = Assembler();
+        // Partition 1's rows sit between partition 0's, in the open second minute and among its late rows.
+        var closed = assembler.Add(
+            Batches.FromRows([Row(0, 1, 0), Row(1, 1, 1_000), Row(0, 2, Minute), Row(1, 2, Minute + 1_000), Row(1, 3, Minute + 2_000), Row(0, 3, Minute + 3_000)]),
+            releaseWatermark: null,
+            isLive: false);
+        closed = [.. closed, .. assembler.Add(Batches.FromRows([Row(1, 4, 2_000), Row(0, 4, 3_000), Row(1, 5, 4_000)]), releaseWatermark: null, isLive: false)];
+        Assert.Equal(3, assembler.LateMessageCount);
+
+        Assert.Equal(4, assembler.RemovePartitions([new Confluent.Kafka.TopicPartition("t", 1)]));
+
+        Assert.Equal(1, assembler.LateMessageCount);
+        var rest = Assert.Single(assembler.Complete());
+        Assert.Equal([Row(0, 2, Minute), Row(0, 3, Minute + 3_000), Row(0, 4, 3_000)], Batches.Rows(rest.Batches));
+        Assert.Equal(3, rest.RowCount);
+        Assert.Equal(1, rest.LateRows);
+        DisposeAll(closed.Append(rest));
+    }
+    [Fact]
+    public void A_window_left_empty_by_a_revocation_is_no_longer_open_and_other_topics_keep_their_rows()
+    {
+        using var assembler = Assembler();
+        var closed = assembler.Add(Batches.Of(Minute, Minute + 1_000), releaseWatermark: null, isLive: false);
+
+        Assert.Equal(0, assembler.RemovePartitions([new Confluent.Kafka.TopicPartition("other", 0), new Confluent.Kafka.TopicPartition("other", 1)]));
+        Assert.Equal(Minute, assembler.OpenWindowStartMs);
+        Assert.Equal(2, assembler.RemovePartitions([new Confluent.Kafka.TopicPartition("t", 0), new Confluent.Kafka.TopicPartition("t", 1)]));
+
+        Assert.Null(assembler.OpenWindowStartMs);
+        Assert.Empty(assembler.Complete());
+        DisposeAll(closed);
+    }
+
+    private static string Row(int partition, long offset, long timestampMs) => $"k|v|t|{partition}|{offset}|{timestampMs}";
 }

@@ -16,6 +16,7 @@ internal sealed class KnownTypeSymbols
         KafkaMessageAttribute = compilation.GetTypeByMetadataName("TypedKafka.KafkaMessageAttribute");
         KafkaFieldAttribute = compilation.GetTypeByMetadataName("TypedKafka.KafkaFieldAttribute");
         EventTimeAttribute = compilation.GetTypeByMetadataName("TypedKafka.EventTimeAttribute");
+        KafkaHeaderAttribute = compilation.GetTypeByMetadataName("TypedKafka.KafkaHeaderAttribute");
         JsonPropertyNameAttribute = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonPropertyNameAttribute");
         JsonIgnoreAttribute = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonIgnoreAttribute");
         JsonConstructorAttribute = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonConstructorAttribute");
@@ -49,6 +50,8 @@ internal sealed class KnownTypeSymbols
     public INamedTypeSymbol? KafkaFieldAttribute { get; }
 
     public INamedTypeSymbol? EventTimeAttribute { get; }
+
+    public INamedTypeSymbol? KafkaHeaderAttribute { get; }
 
     public INamedTypeSymbol? JsonPropertyNameAttribute { get; }
 

@@ -51,6 +51,18 @@ internal static class MessageDiagnostics
         message: "Member '{0}' of '{1}' has type '{2}', which cannot be an event time; use DateTimeOffset, DateTime or a long of Unix milliseconds",
         description: "The event time is read as Unix milliseconds from a DateTimeOffset or DateTime (an ISO 8601 string) or a long (Unix milliseconds), nullable or not.");
 
+    public static readonly DiagnosticDescriptor UnsupportedHeaderMember = Create(
+        "TK1008",
+        title: "[KafkaHeader] member cannot be read from a header",
+        message: "Member '{0}' of '{1}' cannot be read from header '{2}': {3}",
+        description: "A header member is a string (the header's UTF-8 text), a byte[] (its bytes), or a scalar read like a JSON scalar from the header's text (bool, numbers, decimal, DateTime, DateTimeOffset, DateOnly, TimeSpan, Guid, enums), nullable or not; it is read from the header alone, so it cannot also be an [EventTime] member or carry [KafkaField].");
+
+    public static readonly DiagnosticDescriptor UnsupportedFormatMember = Create(
+        "TK1009",
+        title: "The message's format cannot carry the member",
+        message: "{0} cannot be read from {1} values: {2}",
+        description: "[KafkaMessage(Format = KafkaFormat.Avro)] members are matched by name to Avro fields and decoded into the same Arrow columns as JSON: string, bool, int, long, float, double, byte[], DateTime and DateTimeOffset (timestamp-millis or -micros), DateOnly (date), Guid (uuid), enums by name (Avro enums of the same name), lists and [KafkaMessage] types. [KafkaMessage(Format = KafkaFormat.Protobuf)] members are matched by name to the writer message's fields: string, bool, int, long, uint, ulong, float, double, byte[], enums by name, lists (repeated fields) and [KafkaMessage] types (messages); times, dates, Guid, decimal and TimeSpan need well-known types or have no Protobuf type. Header members and [EventTime] members are read from JSON only.");
+
     private static DiagnosticDescriptor Create(string id, string title, string message, string description) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description, HelpPage + "#" + id.ToLowerInvariant());
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
+using TypedKafka.Generators.Messages.Emitters;
 using TypedKafka.Generators.Messages.Model;
 
 namespace TypedKafka.Generators.Messages;
@@ -83,6 +84,10 @@ internal static class MessageEmitter
     private static void EmitColumns(SourceWriter w, MessageSpec spec)
     {
         var members = spec.Members;
+        var emitters = members.Select(m => ShapeEmitter.For(m.Shape)).ToList();
+        var reserved = new[] { ColumnsClass, "Names", "Schema", "EventTime", "ReadObject", "Match", "ReadsHeaders", "Format", "PayloadNames" }.Concat(spec.Enums.Select((_, i) => EnumField(i))).ToArray();
+        var unique = new UniqueNameBuilder(reserved);
+        var fields = members.Select(m => unique.New(FieldName(m))).ToList();
         w.Line($"/// <summary>The Arrow columns of <see cref=\"{spec.Name}\"/>, one per member, filled from UTF-8 JSON objects.</summary>");
         w.Line(GeneratedCode);
         using (w.Block($"private sealed class {ColumnsClass} : {Columns}MessageColumns"))
@@ -92,7 +97,7 @@ internal static class MessageEmitter
                 var e = spec.Enums[i];
                 var names = string.Join(", ", e.Names.Select(Literal));
                 var values = string.Join(", ", e.Values.Select(v => v.ToString(CultureInfo.InvariantCulture) + "L"));
-                w.Line($"internal static readonly {Columns}EnumMembers Enum{i} = new {Columns}EnumMembers({Literal(e.DisplayName)}, new string[] {{ {names} }}, new long[] {{ {values} }});");
+                w.Line($"internal static readonly {Columns}EnumMembers {EnumField(i)} = new {Columns}EnumMembers({Literal(e.DisplayName)}, new string[] {{ {names} }}, new long[] {{ {values} }});");
                 w.Line();
             }
 
@@ -112,18 +117,18 @@ internal static class MessageEmitter
                 w.Line();
             }
 
-            foreach (var member in members)
+            for (var i = 0; i < members.Count; i++)
             {
-                w.Line($"private readonly {ColumnType(member.Shape)} {Field(member)};");
+                w.Line($"private readonly {emitters[i].ColumnType} {fields[i]};");
                 w.Line();
             }
 
             w.Line($"public {ColumnsClass}()");
             w.Line($"    : this(new {Columns}ArrowColumn[]");
             w.Line("    {");
-            foreach (var member in members)
+            foreach (var emitter in emitters)
             {
-                w.Line($"        {NewColumn(member.Shape)},");
+                w.Line($"        {emitter.NewColumn()},");
             }
 
             w.Line("    })");
@@ -135,22 +140,46 @@ internal static class MessageEmitter
             w.Line("{");
             for (var i = 0; i < members.Count; i++)
             {
-                w.Line($"    {Field(members[i])} = ({ColumnType(members[i].Shape)})columns[{i}];");
+                w.Line($"    {fields[i]} = ({emitters[i].ColumnType})columns[{i}];");
             }
 
             w.Line("}");
             w.Line();
-            EmitReadObject(w, members);
+            if (members.Any(m => m.HeaderName is not null))
+            {
+                w.Line("public override bool ReadsHeaders => true;");
+                w.Line();
+            }
+
+            if (spec.Format != KafkaFormat.Json)
+            {
+                w.Line($"public override global::TypedKafka.KafkaFormat Format => global::TypedKafka.KafkaFormat.{KafkaFormat.Name(spec.Format)};");
+                w.Line();
+            }
+
+            // Registry formats match fields by these names; JSON has them in Match already. Left out
+            // where every name is the column name, as the runtime then takes the column names.
+            if (members.Any(m => m.HeaderName is not null || m.JsonName != m.ColumnName))
+            {
+                var payloadNames = members.Select(m => m.HeaderName is null ? Literal(m.JsonName) : "null");
+                w.Line($"public override global::System.Collections.Generic.IReadOnlyList<string?> PayloadNames {{ get; }} = new string?[] {{ {string.Join(", ", payloadNames)} }};");
+                w.Line();
+            }
+
+            EmitReadObject(w, members, fields);
             w.Line();
             EmitMatch(w, members);
         }
     }
 
-    private static void EmitReadObject(SourceWriter w, EquatableArray<MemberSpec> members)
+    private static void EmitReadObject(SourceWriter w, EquatableArray<MemberSpec> members, List<string> fields)
     {
         using (w.Block($"protected override bool ReadObject(ref global::System.Text.Json.Utf8JsonReader reader, out {Columns}DecodeError failure)"))
         {
-            for (var word = 0; word < (members.Count + 63) / 64; word++)
+            // Header members are read after the object, from the message's headers; the bits stay indexed by member.
+            var payload = Enumerable.Range(0, members.Count).Where(i => members[i].HeaderName is null).ToList();
+            var words = payload.Count == 0 ? 0 : (payload[payload.Count - 1] / 64) + 1;
+            for (var word = 0; word < words; word++)
             {
                 w.Line($"ulong seen{word} = 0;");
             }
@@ -161,7 +190,7 @@ internal static class MessageEmitter
                 w.Line("reader.Read();");
                 using (w.Block("switch (member)"))
                 {
-                    for (var i = 0; i < members.Count; i++)
+                    foreach (var i in payload)
                     {
                         var member = members[i];
                         var (seen, bit) = SeenBit(i);
@@ -175,7 +204,7 @@ internal static class MessageEmitter
 
                         w.Line();
                         w.Line($"{seen} |= {bit};");
-                        using (w.Block($"if (!ReadMember({Field(member)}, {name}, ref reader, out failure))"))
+                        using (w.Block($"if (!ReadMember({fields[i]}, {name}, ref reader, out failure))"))
                         {
                             w.Line("return false;");
                         }
@@ -192,15 +221,28 @@ internal static class MessageEmitter
             }
 
             w.Line();
-            for (var i = 0; i < members.Count; i++)
+            foreach (var i in payload)
             {
                 var (seen, bit) = SeenBit(i);
-                using (w.Block($"if (({seen} & {bit}) == 0 && !MissingMember({Field(members[i])}, {Literal(members[i].JsonName)}, out failure))"))
+                using (w.Block($"if (({seen} & {bit}) == 0 && !MissingMember({fields[i]}, {Literal(members[i].JsonName)}, out failure))"))
                 {
                     w.Line("return false;");
                 }
 
                 w.Line();
+            }
+
+            for (var i = 0; i < members.Count; i++)
+            {
+                if (members[i].HeaderName is { } header)
+                {
+                    using (w.Block($"if (!ReadHeader({fields[i]}, {Literal(header)}u8, {Literal(members[i].PropertyName)}, out failure))"))
+                    {
+                        w.Line("return false;");
+                    }
+
+                    w.Line();
+                }
             }
 
             w.Line("failure = default;");
@@ -214,7 +256,9 @@ internal static class MessageEmitter
         using (w.Block("private static int Match(global::System.ReadOnlySpan<byte> name)"))
         {
             var byLength = members
-                .Select((member, index) => (member.JsonName, Index: index, Length: Encoding.UTF8.GetByteCount(member.JsonName)))
+                .Select((member, index) => (member.JsonName, Index: index, Length: Encoding.UTF8.GetByteCount(member.JsonName), member.HeaderName))
+                .Where(m => m.HeaderName is null)
+                .Select(m => (m.JsonName, m.Index, m.Length))
                 .GroupBy(m => m.Length)
                 .OrderBy(g => g.Key);
             using (w.Block("switch (name.Length)"))
@@ -251,15 +295,17 @@ internal static class MessageEmitter
         w.Line(GeneratedCode);
         using (w.Block($"private sealed class {ReaderClass} : {Columns}MessageReader<{self}>"))
         {
-            var fields = new List<(string Type, string Name, string Init)>();
-            var methods = new List<Action<SourceWriter>>();
+            // The members' own fields are named first, so that a name derived for a list's items or
+            // a nested reader yields to a member that already has it.
+            var reader = new ReaderMembers(new UniqueNameBuilder(ReaderClass, "Read"));
+            var fieldNames = members.Select(m => reader.Names.New(FieldName(m))).ToList();
             var arguments = new List<(int Position, string Expression)>();
             var initializers = new List<string>();
             for (var i = 0; i < members.Count; i++)
             {
                 var member = members[i];
-                var name = Field(member);
-                var expression = ReadExpression(member.Shape, name, $"({ArrayType(member.Shape)})columns[{i}]", "row", fields, methods);
+                var emitter = ShapeEmitter.For(member.Shape);
+                var expression = emitter.Read(reader, fieldNames[i], $"({emitter.ArrayType})columns[{i}]", "row");
                 if (member.ConstructorPosition >= 0)
                 {
                     arguments.Add((member.ConstructorPosition, expression));
@@ -270,7 +316,7 @@ internal static class MessageEmitter
                 }
             }
 
-            foreach (var (type, name, _) in fields)
+            foreach (var (type, name, _) in reader.Fields)
             {
                 w.Line($"private readonly {type} {name};");
                 w.Line();
@@ -278,7 +324,7 @@ internal static class MessageEmitter
 
             using (w.Block($"public {ReaderClass}({ArrayList} columns)"))
             {
-                foreach (var (_, name, init) in fields)
+                foreach (var (_, name, init) in reader.Fields)
                 {
                     w.Line($"{name} = {init};");
                 }
@@ -319,7 +365,7 @@ internal static class MessageEmitter
                 }
             }
 
-            foreach (var method in methods)
+            foreach (var method in reader.Methods)
             {
                 w.Line();
                 method(w);
@@ -327,136 +373,14 @@ internal static class MessageEmitter
         }
     }
 
-    /// <summary>
-    /// The expression that reads a value of <paramref name="shape"/> at <paramref name="row"/> from
-    /// the array field <paramref name="name"/> (initialized with <paramref name="init"/>), adding the
-    /// fields and methods it needs.
-    /// </summary>
-    private static string ReadExpression(TypeShape shape, string name, string init, string row, List<(string Type, string Name, string Init)> fields, List<Action<SourceWriter>> methods)
-    {
-        fields.Add((ArrayType(shape), name, init));
-        var cells = Columns + "ArrowCells.";
-        var value = shape.Kind switch
-        {
-            ShapeKind.String => $"{cells}ReadString({name}, {row})",
-            ShapeKind.Boolean => $"{cells}ReadBoolean({name}, {row})",
-            ShapeKind.Number => $"{cells}ReadNumber({name}, {row})",
-            ShapeKind.Decimal => $"{cells}ReadDecimal({name}, {row})",
-            ShapeKind.DateTime => $"{cells}ReadDateTime({name}, {row})",
-            ShapeKind.DateTimeOffset => $"{cells}ReadDateTimeOffset({name}, {row})",
-            ShapeKind.Date => $"{cells}ReadDate({name}, {row})",
-            ShapeKind.Duration => $"{cells}ReadDuration({name}, {row})",
-            ShapeKind.Guid => $"{cells}ReadGuid({name}, {row})",
-            ShapeKind.Bytes => $"{cells}ReadBytes({name}, {row})",
-            ShapeKind.EnumName => $"({shape.TypeName}){cells}ReadEnumByName({name}, {row}, {ColumnsClass}.Enum{shape.EnumIndex})",
-            ShapeKind.EnumValue => $"({shape.TypeName}){cells}ReadNumber({name}, {row})",
-            ShapeKind.Message => $"{name}_reader.Read({row})",
-            ShapeKind.List => $"Read{name}({row})",
-            _ => throw new InvalidOperationException($"Unknown shape {shape.Kind}."),
-        };
-
-        if (shape.Kind == ShapeKind.Message)
-        {
-            fields.Add(($"{Columns}MessageReader<{shape.TypeName}>", name + "_reader", $"{Columns}ArrowMessage.CreateReader<{shape.TypeName}>({name}.Fields)"));
-        }
-        else if (shape.Kind == ShapeKind.List)
-        {
-            methods.Add(ListMethod(shape, name, fields, methods));
-        }
-
-        return shape.IsNullable ? $"{name}.IsNull({row}) ? null : {value}" : value;
-    }
-
-    private static Action<SourceWriter> ListMethod(TypeShape shape, string name, List<(string Type, string Name, string Init)> fields, List<Action<SourceWriter>> methods)
-    {
-        var item = shape.Element!;
-        var items = name + "_items";
-        var itemExpression = ReadExpression(item, items, $"({ArrayType(item)}){name}.Values", "i", fields, methods);
-        var itemType = item.TypeName + (item.IsNullable && !item.TypeName.EndsWith("?", StringComparison.Ordinal) ? "?" : string.Empty);
-        var isList = shape.Collection == CollectionKind.List;
-        var collection = isList ? $"global::System.Collections.Generic.List<{itemType}>" : $"{itemType}[]";
-        return w =>
-        {
-            using (w.Block($"private {collection} Read{name}(int row)"))
-            {
-                w.Line($"var (start, end) = {Columns}ArrowCells.ListRange({name}, row);");
-                w.Line(isList ? $"var items = new {collection}(end - start);" : $"var items = {Columns}ArrowCells.NewArray<{itemType}>(end - start);");
-                using (w.Block("for (var i = start; i < end; i++)"))
-                {
-                    w.Line(isList ? $"items.Add({itemExpression});" : $"items[i - start] = {itemExpression};");
-                }
-
-                w.Line();
-                w.Line("return items;");
-            }
-        };
-    }
-
-    private static string ColumnType(TypeShape shape) => shape.Kind switch
-    {
-        ShapeKind.String => Columns + "StringColumn",
-        ShapeKind.Boolean => Columns + "BooleanColumn",
-        ShapeKind.Number => $"{Columns}NumberColumn<{shape.NumberType}>",
-        ShapeKind.Decimal => Columns + "DecimalColumn",
-        ShapeKind.DateTime or ShapeKind.DateTimeOffset => Columns + "TimestampColumn",
-        ShapeKind.Date => Columns + "DateColumn",
-        ShapeKind.Duration => Columns + "DurationColumn",
-        ShapeKind.Guid => Columns + "GuidColumn",
-        ShapeKind.Bytes => Columns + "BinaryColumn",
-        ShapeKind.EnumName => Columns + "EnumColumn",
-        ShapeKind.EnumValue => $"{Columns}EnumValueColumn<{shape.NumberType}>",
-        ShapeKind.List => $"{Columns}ListColumn<{ColumnType(shape.Element!)}>",
-        ShapeKind.Message => Columns + "StructColumn",
-        _ => throw new InvalidOperationException($"Unknown shape {shape.Kind}."),
-    };
-
-    private static string NewColumn(TypeShape shape)
-    {
-        var nullable = shape.IsNullable ? "true" : "false";
-        return shape.Kind switch
-        {
-            ShapeKind.EnumName or ShapeKind.EnumValue => $"new {ColumnType(shape)}({ColumnsClass}.Enum{shape.EnumIndex}, nullable: {nullable})",
-            ShapeKind.List => $"new {ColumnType(shape)}({NewColumn(shape.Element!)}, nullable: {nullable})",
-            ShapeKind.Message => $"new {ColumnType(shape)}({Columns}ArrowMessage.CreateColumns<{shape.TypeName}>(), nullable: {nullable})",
-            _ => $"new {ColumnType(shape)}(nullable: {nullable})",
-        };
-    }
-
-    private static string ArrayType(TypeShape shape) => Arrow + shape.Kind switch
-    {
-        ShapeKind.String or ShapeKind.EnumName => "StringArray",
-        ShapeKind.Boolean => "BooleanArray",
-        ShapeKind.Number or ShapeKind.EnumValue => NumberArray(shape.NumberType!),
-        ShapeKind.Decimal => "Decimal128Array",
-        ShapeKind.DateTime or ShapeKind.DateTimeOffset => "TimestampArray",
-        ShapeKind.Date => "Date32Array",
-        ShapeKind.Duration => "DurationArray",
-        ShapeKind.Guid => "GuidArray",
-        ShapeKind.Bytes => "BinaryArray",
-        ShapeKind.List => "ListArray",
-        ShapeKind.Message => "StructArray",
-        _ => throw new InvalidOperationException($"Unknown shape {shape.Kind}."),
-    };
-
-    private static string NumberArray(string keyword) => keyword switch
-    {
-        "sbyte" => "Int8Array",
-        "byte" => "UInt8Array",
-        "short" => "Int16Array",
-        "ushort" => "UInt16Array",
-        "int" => "Int32Array",
-        "uint" => "UInt32Array",
-        "long" => "Int64Array",
-        "ulong" => "UInt64Array",
-        "float" => "FloatArray",
-        "double" => "DoubleArray",
-        _ => throw new InvalidOperationException($"No Arrow array for {keyword}."),
-    };
+    /// <summary>The static field of the columns class that lists the members of enum <paramref name="index"/> of the spec.</summary>
+    public static string EnumField(int index) => "Enum" + index.ToString(CultureInfo.InvariantCulture);
 
     private static (string Word, string Bit) SeenBit(int index) =>
         ($"seen{index / 64}", $"0x{1UL << (index % 64):X}UL");
 
-    private static string Field(MemberSpec member) => "_" + member.PropertyName;
+    /// <summary>The field a member's column or array is kept in, before <see cref="UniqueNameBuilder"/> makes it unique.</summary>
+    private static string FieldName(MemberSpec member) => "_" + member.PropertyName;
 
     private static string Literal(string text) => SymbolDisplay.FormatLiteral(text, quote: true);
 }

@@ -16,12 +16,6 @@ namespace TypedKafka.Generators.Messages;
 /// </summary>
 internal static class MessageParser
 {
-    /// <summary>Column names that typed batches use for their own columns.</summary>
-    public static readonly string[] ReservedColumnNames = { "key", "topic", "partition", "offset", "timestamp", "_error", "_raw_value" };
-
-    /// <summary>The column typed batches add after <c>timestamp</c> when rows are ordered by an event time.</summary>
-    public const string EventTimeColumnName = "event_time";
-
     private static readonly SymbolDisplayFormat TypeNameFormat = SymbolDisplayFormat.FullyQualifiedFormat.WithMiscellaneousOptions(
         SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers
         | SymbolDisplayMiscellaneousOptions.UseSpecialTypes
@@ -54,6 +48,7 @@ internal static class MessageParser
         private readonly List<EnumSpec> _enums = new();
         private int _namingPolicy;
         private int _enumFormat;
+        private int _format;
         private EventTimeSpec? _eventTime;
         private string? _eventTimeMember;
 
@@ -79,6 +74,10 @@ internal static class MessageParser
                 {
                     _enumFormat = format;
                 }
+                else if (argument.Key == "Format" && argument.Value.Value is int valueFormat)
+                {
+                    _format = valueFormat;
+                }
             }
 
             if (!CheckTypeKind())
@@ -90,6 +89,7 @@ internal static class MessageParser
             var constructor = ChooseConstructor();
             var members = ReadMembers(constructor);
             CheckNames(members);
+            CheckFormat(members);
             if (Diagnostics.Count > 0)
             {
                 return null;
@@ -105,7 +105,8 @@ internal static class MessageParser
                 constructor is { Parameters.Length: > 0 },
                 members.Select(m => m.Spec).ToEquatableArray(),
                 _enums.ToEquatableArray(),
-                _eventTime);
+                _eventTime,
+                _format);
         }
 
         /// <summary>Whether the type can be a message type at all; when not, its members are not looked at.</summary>
@@ -359,9 +360,49 @@ internal static class MessageParser
             var location = nameSyntax is not null
                 ? LocationInfo.From(nameSyntax.GetSyntax(_cancellationToken))
                 : LocationInfo.From(property.Locations.FirstOrDefault());
+            var headerName = HeaderName(property, attributes, kafkaField, shape);
             return new ParsedMember(
-                new MemberSpec(property.Name, jsonName, columnName, shape, parameter?.Ordinal ?? -1),
+                new MemberSpec(property.Name, jsonName, columnName, shape, parameter?.Ordinal ?? -1, headerName),
                 location);
+        }
+
+        /// <summary>The header a [KafkaHeader] member is read from, or null; reports why it cannot be.</summary>
+        private string? HeaderName(IPropertySymbol property, System.Collections.Immutable.ImmutableArray<AttributeData> attributes, AttributeData? kafkaField, TypeShape shape)
+        {
+            var header = attributes.FirstOrDefault(a => KnownTypeSymbols.Is(a.AttributeClass, _known.KafkaHeaderAttribute));
+            if (header is null)
+            {
+                return null;
+            }
+
+            var name = header.ConstructorArguments.FirstOrDefault().Value as string ?? string.Empty;
+            string? reason = null;
+            if (name.Length == 0)
+            {
+                reason = "the header name is empty";
+            }
+            else if (shape.Kind is ShapeKind.List or ShapeKind.Message)
+            {
+                reason = $"its type '{Display(property.Type)}' is a {(shape.Kind == ShapeKind.List ? "list" : "[KafkaMessage] type")}, and a header holds one value; use string, byte[] or a scalar type";
+            }
+            else if (attributes.Any(a => KnownTypeSymbols.Is(a.AttributeClass, _known.EventTimeAttribute)))
+            {
+                reason = "an [EventTime] member is read from the value, before the message is ordered; mark a value member [EventTime] instead";
+            }
+            else if (kafkaField is not null)
+            {
+                reason = "[KafkaField] names a JSON member, and a header member has none; remove one of the two";
+            }
+
+            if (reason is not null)
+            {
+                var location = header.ApplicationSyntaxReference is { } reference
+                    ? LocationInfo.From(reference.GetSyntax(_cancellationToken))
+                    : LocationInfo.From(property.Locations.FirstOrDefault());
+                Report(MessageDiagnostics.UnsupportedHeaderMember, location, property.Name, Display(_type), name, reason);
+            }
+
+            return name;
         }
 
         /// <summary>Notes the member as the event time when it is marked [EventTime], or reports why it cannot be.</summary>
@@ -394,6 +435,62 @@ internal static class MessageParser
             _eventTime = new EventTimeSpec(index, isUnixMilliseconds);
         }
 
+        /// <summary>Reports the members a registry format cannot carry into their columns (TK1009).</summary>
+        private void CheckFormat(List<ParsedMember> members)
+        {
+            if (_format == KafkaFormat.Json)
+            {
+                return;
+            }
+
+            var formatName = KafkaFormat.Name(_format);
+            foreach (var (spec, location) in members)
+            {
+                var reason = spec.HeaderName is not null
+                    ? "header members are read only with JSON values so far"
+                    : _eventTime is not null && _eventTimeMember == spec.PropertyName
+                    ? "an [EventTime] member is read from JSON values only so far; order by the broker timestamp or ConsumerOptions.Timestamp"
+                    : _format == KafkaFormat.Avro ? AvroReason(spec.Shape) : ProtobufReason(spec.Shape);
+                if (reason is not null)
+                {
+                    Report(MessageDiagnostics.UnsupportedFormatMember, location, $"Member '{spec.PropertyName}' of '{Display(_type)}'", formatName, reason);
+                }
+            }
+        }
+
+        /// <summary>Why Avro cannot fill a column of <paramref name="shape"/>, or null when it can.</summary>
+        private static string? AvroReason(TypeShape shape) => shape.Kind switch
+        {
+            ShapeKind.Number when shape.NumberType is not ("int" or "long" or "float" or "double") =>
+                $"Avro's numbers are int, long, float and double, and {shape.NumberType} is none of them",
+            ShapeKind.Decimal => "an Avro decimal carries its own precision and scale, which a decimal member's column does not take yet; use double, or a string",
+            ShapeKind.Duration => "Avro has no type for a TimeSpan; use a long of the unit the writer uses",
+            ShapeKind.EnumValue when shape.NumberType is not ("int" or "long") =>
+                $"the enum's values are stored as {shape.NumberType}, which is no Avro number; use KafkaEnumFormat.Name",
+            ShapeKind.List => AvroReason(shape.Element!) is { } item ? "its items: " + item : null,
+            _ => null,
+        };
+
+        /// <summary>
+        /// Why Protobuf cannot fill a column of <paramref name="shape"/>, or null when it can. Times,
+        /// dates and uuids would need well-known types (google.protobuf.Timestamp), which are imports,
+        /// and the runtime does not resolve a schema's imports yet.
+        /// </summary>
+        private static string? ProtobufReason(TypeShape shape) => shape.Kind switch
+        {
+            ShapeKind.Number when shape.NumberType is not ("int" or "long" or "uint" or "ulong" or "float" or "double") =>
+                $"Protobuf's numbers are 32- and 64-bit integers, float and double, and {shape.NumberType} is none of them",
+            ShapeKind.Decimal => "Protobuf has no decimal type; use double, or a string",
+            ShapeKind.Duration => "google.protobuf.Duration is a well-known type (an import), which is not resolved yet; use a long of the unit the writer uses",
+            ShapeKind.DateTime or ShapeKind.DateTimeOffset =>
+                "google.protobuf.Timestamp is a well-known type (an import), which is not resolved yet; use a long of Unix time in the writer's unit",
+            ShapeKind.Date => "Protobuf has no date type (google.type.Date is an import, not resolved yet); use a string or an int",
+            ShapeKind.Guid => "Protobuf has no uuid type; use a string or byte[]",
+            ShapeKind.EnumValue => "Protobuf enums are matched by name; use KafkaEnumFormat.Name",
+            ShapeKind.List => ProtobufReason(shape.Element!) is { } item ? "its items: " + item : null,
+            _ => null,
+        };
+
         private void CheckNames(List<ParsedMember> members)
         {
             var columns = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -406,11 +503,11 @@ internal static class MessageParser
                 {
                     reason = "a JSON member or column name cannot be empty";
                 }
-                else if (ReservedColumnNames.Contains(spec.ColumnName))
+                else if (MetadataColumns.Always.Contains(spec.ColumnName))
                 {
                     reason = "typed batches have a metadata column of that name; give the member's column another name with [KafkaField(Column = \"...\")]";
                 }
-                else if (_eventTime is not null && spec.ColumnName == EventTimeColumnName)
+                else if (_eventTime is not null && spec.ColumnName == MetadataColumns.EventTime)
                 {
                     reason = "typed batches of a type with an [EventTime] member have an event_time metadata column; give the member's column another name with [KafkaField(Column = \"...\")]";
                 }
@@ -418,7 +515,7 @@ internal static class MessageParser
                 {
                     reason = $"member '{other}' already uses it as its column name";
                 }
-                else if (jsonNames.TryGetValue(spec.JsonName, out other))
+                else if (spec.HeaderName is null && jsonNames.TryGetValue(spec.JsonName, out other))
                 {
                     name = spec.JsonName;
                     reason = $"member '{other}' already reads it from JSON";
@@ -431,7 +528,10 @@ internal static class MessageParser
                 }
 
                 columns[spec.ColumnName] = spec.PropertyName;
-                jsonNames[spec.JsonName] = spec.PropertyName;
+                if (spec.HeaderName is null)
+                {
+                    jsonNames[spec.JsonName] = spec.PropertyName;
+                }
             }
         }
 
@@ -465,7 +565,7 @@ internal static class MessageParser
                 case INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType:
                     var index = EnumIndex(enumType);
                     var underlying = enumType.EnumUnderlyingType!.ToDisplayString(TypeNameFormat);
-                    shape = new TypeShape(_enumFormat == 1 ? ShapeKind.EnumValue : ShapeKind.EnumName, typeName, nullable, underlying, enumIndex: index);
+                    shape = new TypeShape(_enumFormat == EnumFormat.Value ? ShapeKind.EnumValue : ShapeKind.EnumName, typeName, nullable, underlying, enumIndex: index);
                     return true;
 
                 case IArrayTypeSymbol array:

@@ -38,7 +38,7 @@ internal static class ReplayCommand
             Description = "Replay at the recorded pace, N times faster: 1 as recorded, 10 ten times faster, 0.5 half as fast. Default: as fast as it can be read.",
             CustomParser = ParseSpeed,
         };
-        var batchSize = new Option<int>("--batch-size") { Description = "Messages per batch at most.", DefaultValueFactory = _ => 10_000 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Messages per batch at most.", DefaultValueFactory = _ => ConsumerOptions.DefaultBatchSize };
         var output = new Option<string?>("--out")
         {
             Description = "Write the ordered messages to this file, in the format its extension names: .arrow (Arrow IPC file), .arrows (Arrow IPC stream), "

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
-using System.Text.Unicode;
 using Apache.Arrow;
 
 namespace TypedKafka.Cli.Output;
@@ -23,20 +22,15 @@ internal sealed class CsvMessages
 
     public void Write(RecordBatch batch, Stream destination)
     {
-        var keys = (BinaryArray)batch.Column("key");
-        var values = (BinaryArray)batch.Column("value");
-        var topics = (StringArray)batch.Column("topic");
-        var partitions = (Int32Array)batch.Column("partition");
-        var offsets = (Int64Array)batch.Column("offset");
-        var timestamps = (TimestampArray)batch.Column("timestamp");
+        var rows = new MessageRows(batch);
         _buffer.Clear();
         for (var i = 0; i < batch.Length; i++)
         {
-            Field(Encoding.UTF8.GetBytes(topics.GetString(i)));
-            Ascii(string.Create(CultureInfo.InvariantCulture, $",{partitions.GetValue(i)},{offsets.GetValue(i)},{TimeText.Iso(timestamps.GetTimestamp(i)!.Value)},"));
-            Bytes(keys, i);
+            Field(Encoding.UTF8.GetBytes(rows.Topic(i)));
+            Ascii(string.Create(CultureInfo.InvariantCulture, $",{rows.Partition(i)},{rows.Offset(i)},{rows.Time(i)},"));
+            Bytes(rows.Keys, i);
             _buffer.Write(","u8);
-            Bytes(values, i);
+            Bytes(rows.Values, i);
             _buffer.Write("\n"u8);
         }
 
@@ -52,7 +46,7 @@ internal sealed class CsvMessages
         }
 
         var bytes = column.GetBytes(row);
-        if (Utf8.IsValid(bytes))
+        if (MessageRows.IsText(bytes))
         {
             Field(bytes);
             _buffer.Write(",utf8"u8);

@@ -46,21 +46,17 @@ internal sealed class MessageLines(bool json)
 
     private void Fill(RecordBatch batch, int rows)
     {
-        var keys = (BinaryArray)batch.Column("key");
-        var values = (BinaryArray)batch.Column("value");
-        var topics = (StringArray)batch.Column("topic");
-        var partitions = (Int32Array)batch.Column("partition");
-        var offsets = (Int64Array)batch.Column("offset");
-        var timestamps = (TimestampArray)batch.Column("timestamp");
+        var columns = new MessageRows(batch);
+        var (keys, values) = (columns.Keys, columns.Values);
         _text.Clear();
         _buffer.Clear();
         using var writer = new Utf8JsonWriter(_buffer, JsonOptions);
         for (var i = 0; i < rows; i++)
         {
-            var topic = topics.GetString(i);
-            var partition = partitions.GetValue(i)!.Value;
-            var offset = offsets.GetValue(i)!.Value;
-            var time = TimeText.Iso(timestamps.GetTimestamp(i)!.Value);
+            var topic = columns.Topic(i);
+            var partition = columns.Partition(i);
+            var offset = columns.Offset(i);
+            var time = columns.Time(i);
             if (json)
             {
                 writer.Reset();
@@ -134,7 +130,7 @@ internal sealed class MessageLines(bool json)
         }
 
         var bytes = column.GetBytes(row);
-        if (Utf8.IsValid(bytes))
+        if (MessageRows.IsText(bytes))
         {
             writer.WriteString(name, bytes);
             writer.WriteString(name + "_encoding", "utf8");

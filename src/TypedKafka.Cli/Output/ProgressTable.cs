@@ -1,5 +1,4 @@
 using System.Globalization;
-using Apache.Arrow;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using Table = Spectre.Console.Table;
@@ -18,15 +17,15 @@ internal static class ProgressTable
             .AddColumn("topic").AddColumn(new TableColumn("partition").RightAligned())
             .AddColumn(new TableColumn("consumed / end").RightAligned()).AddColumn("progress")
             .AddColumn(new TableColumn("held").RightAligned()).AddColumn("state");
-        var rows = PartitionRow.Read(state);
+        var rows = PartitionStatus.Read(state);
         foreach (var row in rows.Take(MaxRows))
         {
             table.AddRow(
                 Markup.Escape(row.Topic),
                 row.Partition.ToString(CultureInfo.InvariantCulture),
-                $"{row.Consumed + 1:N0} / {row.End:N0}",
-                Bar(row.Fraction),
-                row.Held.ToString("N0", CultureInfo.InvariantCulture),
+                $"{row.ConsumedOffset + 1:N0} / {row.ReplayEndOffset:N0}",
+                Bar(Fraction(row)),
+                row.HeldMessages.ToString("N0", CultureInfo.InvariantCulture),
                 row.IsLive ? "[green]live[/]" : row.IsPaused ? "[yellow]paused[/]" : "replaying");
         }
 
@@ -42,10 +41,10 @@ internal static class ProgressTable
     public static string Line(ConsumerManager manager, long released, TimeSpan elapsed)
     {
         using var state = manager.PartitionState();
-        var rows = PartitionRow.Read(state);
+        var rows = PartitionStatus.Read(state);
         // Live messages are past the replay range: count only what the replay covers.
-        var consumed = rows.Sum(r => Math.Clamp(r.Consumed + 1, r.Start, Math.Max(r.Start, r.End)) - r.Start);
-        var total = rows.Sum(r => r.End - r.Start);
+        var consumed = rows.Sum(r => Math.Clamp(r.ConsumedOffset + 1, r.ReplayStartOffset, Math.Max(r.ReplayStartOffset, r.ReplayEndOffset)) - r.ReplayStartOffset);
+        var total = rows.Sum(r => r.ReplayEndOffset - r.ReplayStartOffset);
         return string.Create(
             CultureInfo.InvariantCulture,
             $"[{elapsed:hh\\:mm\\:ss}] consumed {consumed:N0}/{total:N0} of the replay, released {released:N0}, held {manager.HeldMessageCount:N0}, paused {manager.PausedPartitionCount}, live {rows.Count(r => r.IsLive)}/{rows.Count}");
@@ -58,23 +57,7 @@ internal static class ProgressTable
         return $"[blue]{new string('█', filled)}[/][grey]{new string('░', width - filled)}[/] {fraction * 100,3:0}%";
     }
 
-    private sealed record PartitionRow(string Topic, int Partition, long Start, long End, long Consumed, int Held, bool IsLive, bool IsPaused)
-    {
-        public double Fraction => End <= Start ? 1 : (double)(Math.Min(Consumed + 1, End) - Start) / (End - Start);
-
-        public static List<PartitionRow> Read(RecordBatch state)
-        {
-            var topics = (StringArray)state.Column("topic");
-            var partitions = (Int32Array)state.Column("partition");
-            var starts = (Int64Array)state.Column("replay_start_offset");
-            var ends = (Int64Array)state.Column("replay_end_offset");
-            var consumed = (Int64Array)state.Column("consumed_offset");
-            var held = (Int32Array)state.Column("held_messages");
-            var live = (BooleanArray)state.Column("is_live");
-            var paused = (BooleanArray)state.Column("is_paused");
-            return [.. Enumerable.Range(0, state.Length).Select(i => new PartitionRow(
-                topics.GetString(i), partitions.GetValue(i)!.Value, starts.GetValue(i)!.Value, ends.GetValue(i)!.Value,
-                consumed.GetValue(i)!.Value, held.GetValue(i)!.Value, live.GetValue(i)!.Value, paused.GetValue(i)!.Value))];
-        }
-    }
+    // The share of the replay range consumed.
+    private static double Fraction(PartitionStatus row) =>
+        row.ReplayEndOffset <= row.ReplayStartOffset ? 1 : (double)(Math.Min(row.ConsumedOffset + 1, row.ReplayEndOffset) - row.ReplayStartOffset) / (row.ReplayEndOffset - row.ReplayStartOffset);
 }

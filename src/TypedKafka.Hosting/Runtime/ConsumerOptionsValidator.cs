@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using TypedKafka.Windows;
 
 namespace TypedKafka.Hosting.Runtime;
 
@@ -14,7 +15,7 @@ internal sealed class ConsumerOptionsValidator(string name, string path, string 
         }
 
         var errors = new List<string>();
-        var settings = ConsumerConfig.Settings(options);
+        var settings = ConsumerSources.Settings(options);
         if (!settings.TryGetValue("bootstrap.servers", out var servers) || string.IsNullOrWhiteSpace(servers))
         {
             errors.Add($"{path}:BootstrapServers: required (or {rootPath}:BootstrapServers, or Kafka:bootstrap.servers).");
@@ -127,13 +128,6 @@ internal sealed class ConsumerOptionsValidator(string name, string path, string 
         {
             errors.Add($"{path}:Kafka:group.id: '{groupId}' differs from {path}:ConsumerGroup '{consumerGroup}'; remove group.id.");
         }
-
-        if (windowed)
-        {
-            // A window spans partitions; after one of them is revoked its rows would have to be taken out of the open window
-            // (the next owner reads them again) and its offsets left out of the window's commit. Until windows can do that, refuse.
-            errors.Add($"{path}:ConsumerGroup: a windowed consumer cannot share partitions yet: a window holding rows of a revoked partition could be committed half-done. Use AddConsumer with a group, or one windowed consumer per process.");
-        }
     }
 
     private void ValidateWindow(List<string> errors, TypedKafkaWindowOptions? window)
@@ -152,7 +146,7 @@ internal sealed class ConsumerOptionsValidator(string name, string path, string 
         {
             errors.Add($"{path}:Window:Length: required for a windowed consumer, for example 00:01:00.");
         }
-        else if (window.Length < TimeSpan.FromMilliseconds(1) || window.Length.Ticks % TimeSpan.TicksPerMillisecond != 0)
+        else if (!TumblingWindowOptions.IsValidLength(window.Length))
         {
             errors.Add($"{path}:Window:Length: must be a whole number of milliseconds, at least one, was {window.Length}.");
         }

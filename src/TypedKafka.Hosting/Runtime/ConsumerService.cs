@@ -14,8 +14,7 @@ internal sealed class ConsumerService(
     string name,
     TypedKafkaConsumerOptions options,
     IServiceScopeFactory scopes,
-    Type handlerType,
-    Func<TypedKafkaConsumerOptions, object, IConsumerSession> open,
+    Func<IServiceProvider, TypedKafkaConsumerOptions, IConsumerSession> open,
     ConsumerStatus status,
     ConsumerRegistry registry,
     TypedKafkaMetrics metrics,
@@ -24,7 +23,7 @@ internal sealed class ConsumerService(
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
-    private readonly SecretRedactor _redactor = new(ConsumerConfig.Settings(options));
+    private readonly SecretRedactor _redactor = new(ConsumerSources.Settings(options));
     private Thread? _thread;
     private bool _complete;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -64,12 +63,12 @@ internal sealed class ConsumerService(
     {
         try
         {
-            var settings = ConsumerConfig.Settings(options);
+            var settings = ConsumerSources.Settings(options);
             Log.Starting(logger, name, string.Join(", ", options.Topics), SecretRedactor.Describe(settings));
             _processTags = new TypedKafkaMetrics.ProcessTags(name, settings, options.Topics);
             using var scope = scopes.CreateScope();
-            var handler = scope.ServiceProvider.GetRequiredService(handlerType);
-            using var session = open(options, handler);
+            // The handler comes from the scope, which lives as long as the consumer.
+            using var session = open(scope.ServiceProvider, options);
             var stopped = Consume(session);
             if (stopped && _complete)
             {

@@ -64,28 +64,18 @@ internal sealed class ConsumerStatus(string name)
     /// <returns>Partitions that turned idle (<c>topic[partition]: reason</c>) and those that came back, since the last update.</returns>
     public (List<string> NowIdle, List<string> Back) Update(RecordBatch partitionState, bool isLive, int pausedPartitions)
     {
-        var topics = (StringArray)partitionState.Column("topic");
-        var partitions = (Int32Array)partitionState.Column("partition");
-        var outOfOrder = (Int64Array)partitionState.Column("out_of_order_releases");
-        var lost = (Int64Array)partitionState.Column("lost_messages");
-        var blocking = (StringArray)partitionState.Column("blocking");
-        var start = (Int64Array)partitionState.Column("replay_start_offset");
-        var end = (Int64Array)partitionState.Column("replay_end_offset");
-        var consumedOffset = (Int64Array)partitionState.Column("consumed_offset");
-        var releasedOffset = (Int64Array)partitionState.Column("released_offset");
-        var heldMessages = (Int32Array)partitionState.Column("held_messages");
-        var heldBytes = (Int64Array)partitionState.Column("held_bytes");
+        var rows = PartitionStatus.Read(partitionState);
         long consumed = 0, replayTotal = 0, replayDone = 0, bytes = 0, late = 0, gone = 0;
         var messages = 0;
         var idle = new HashSet<string>(StringComparer.Ordinal);
         var nowIdle = new List<string>();
-        for (var i = 0; i < partitionState.Length; i++)
+        foreach (var row in rows)
         {
-            late += outOfOrder.GetValue(i)!.Value;
-            gone += lost.GetValue(i)!.Value;
-            if (blocking.GetString(i) is { } reason && reason.StartsWith("idle since", StringComparison.Ordinal))
+            late += row.OutOfOrderReleases;
+            gone += row.LostMessages;
+            if (row.Blocking is { } reason && reason.StartsWith("idle since", StringComparison.Ordinal))
             {
-                var where = $"{topics.GetString(i)}[{partitions.GetValue(i)}]";
+                var where = $"{row.Topic}[{row.Partition}]";
                 idle.Add(where);
                 if (!_idle.Contains(where))
                 {
@@ -93,13 +83,13 @@ internal sealed class ConsumerStatus(string name)
                 }
             }
 
-            var first = start.GetValue(i)!.Value;
-            var range = Math.Max(0, end.GetValue(i)!.Value - first);
-            consumed += Math.Max(0, consumedOffset.GetValue(i)!.Value + 1 - first);
+            var first = row.ReplayStartOffset;
+            var range = Math.Max(0, row.ReplayEndOffset - first);
+            consumed += Math.Max(0, row.ConsumedOffset + 1 - first);
             replayTotal += range;
-            replayDone += Math.Clamp(releasedOffset.GetValue(i)!.Value + 1 - first, 0, range);
-            messages += heldMessages.GetValue(i)!.Value;
-            bytes += heldBytes.GetValue(i)!.Value;
+            replayDone += Math.Clamp(row.ReleasedOffset + 1 - first, 0, range);
+            messages += row.HeldMessages;
+            bytes += row.HeldBytes;
         }
 
         Interlocked.Exchange(ref _consumed, consumed);
@@ -110,7 +100,7 @@ internal sealed class ConsumerStatus(string name)
         Interlocked.Exchange(ref OutOfOrderReleases, late);
         Interlocked.Exchange(ref LostMessages, gone);
         Volatile.Write(ref IdlePartitions, idle.Count);
-        Volatile.Write(ref Partitions, partitionState.Length);
+        Volatile.Write(ref Partitions, rows.Count);
         var back = _idle.Where(p => !idle.Contains(p)).ToList();
         _idle = idle;
         if (Phase is ConsumerPhase.Starting or ConsumerPhase.Replaying)

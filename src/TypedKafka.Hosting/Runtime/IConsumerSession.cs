@@ -42,38 +42,42 @@ internal interface IDelivery : IDisposable
     ValueTask HandleAsync(CancellationToken cancellationToken);
 }
 
-internal sealed class RawSession(TypedKafkaConsumerOptions options, IBatchHandler handler) : IConsumerSession
+/// <summary>
+/// A session that hands each polled batch to the handler as it comes: raw <see cref="RecordBatch"/>es
+/// or <see cref="TypedBatch{T}"/>s, as the <see cref="ConsumerSource{TBatch}"/> gives them.
+/// </summary>
+internal sealed class BatchSession<TBatch>(ConsumerSource<TBatch> source, Func<TBatch, CancellationToken, ValueTask> handle) : IConsumerSession
+    where TBatch : IDisposable
 {
-    private readonly ConsumerManager _consumer = ConsumerConfig.Raw(options);
+    public bool IsLive => source.IsLive;
 
-    public bool IsLive => _consumer.IsLive;
+    public bool IsComplete => source.IsComplete;
 
-    public bool IsComplete => _consumer.IsComplete;
-
-    public int PausedPartitionCount => _consumer.PausedPartitionCount;
+    public int PausedPartitionCount => source.PausedPartitionCount;
 
     public IReadOnlyList<IDelivery> Poll(TimeSpan timeout)
     {
-        var rows = _consumer.Poll(timeout);
+        var batch = source.Poll(timeout);
+        var rows = source.Rows(batch);
         if (rows.Length == 0)
         {
-            rows.Dispose();
+            batch.Dispose();
             return [];
         }
 
-        return [new Batch(rows, handler)];
+        return [new Batch(batch, rows, handle)];
     }
 
     public IReadOnlyList<IDelivery> Close() => [];
 
-    public RecordBatch PartitionState() => _consumer.PartitionState();
+    public RecordBatch PartitionState() => source.PartitionState();
 
     // Everything released was in the batches handed over, one at a time.
-    public void Commit(IDelivery handled) => _consumer.CommitReleased();
+    public void Commit(IDelivery handled) => source.CommitReleased();
 
-    public void Dispose() => _consumer.Dispose();
+    public void Dispose() => source.Dispose();
 
-    private sealed class Batch(RecordBatch rows, IBatchHandler handler) : IDelivery
+    private sealed class Batch(TBatch batch, RecordBatch rows, Func<TBatch, CancellationToken, ValueTask> handle) : IDelivery
     {
         public long RowCount => rows.Length;
 
@@ -83,95 +87,8 @@ internal sealed class RawSession(TypedKafkaConsumerOptions options, IBatchHandle
 
         public string Describe() => "batch " + OffsetRanges.Describe([rows]);
 
-        public ValueTask HandleAsync(CancellationToken cancellationToken) => handler.HandleAsync(rows, cancellationToken);
-
-        public void Dispose() => rows.Dispose();
-    }
-}
-
-internal sealed class TypedSession<T>(TypedKafkaConsumerOptions options, IBatchHandler<T> handler) : IConsumerSession
-    where T : IArrowMessage<T>
-{
-    private readonly TypedConsumer<T> _consumer = ConsumerConfig.Typed<T>(options);
-
-    public bool IsLive => _consumer.IsLive;
-
-    public bool IsComplete => _consumer.IsComplete;
-
-    public int PausedPartitionCount => _consumer.PausedPartitionCount;
-
-    public IReadOnlyList<IDelivery> Poll(TimeSpan timeout)
-    {
-        var batch = _consumer.Poll(timeout);
-        if (batch.Length == 0)
-        {
-            batch.Dispose();
-            return [];
-        }
-
-        return [new Batch(batch, handler)];
-    }
-
-    public IReadOnlyList<IDelivery> Close() => [];
-
-    public RecordBatch PartitionState() => _consumer.PartitionState();
-
-    public void Commit(IDelivery handled) => _consumer.CommitReleased();
-
-    public void Dispose() => _consumer.Dispose();
-
-    private sealed class Batch(TypedBatch<T> batch, IBatchHandler<T> handler) : IDelivery
-    {
-        public long RowCount => batch.Length;
-
-        public ClosedWindow? Window => null;
-
-        public IReadOnlyList<RecordBatch> Batches => [batch.RecordBatch];
-
-        public string Describe() => "batch " + OffsetRanges.Describe([batch.RecordBatch]);
-
-        public ValueTask HandleAsync(CancellationToken cancellationToken) => handler.HandleAsync(batch, cancellationToken);
+        public ValueTask HandleAsync(CancellationToken cancellationToken) => handle(batch, cancellationToken);
 
         public void Dispose() => batch.Dispose();
     }
-}
-
-internal static class ConsumerConfig
-{
-    public static Dictionary<string, string> Settings(TypedKafkaConsumerOptions options)
-    {
-        var settings = new Dictionary<string, string>(options.Kafka, StringComparer.Ordinal);
-        if (!string.IsNullOrWhiteSpace(options.BootstrapServers))
-        {
-            settings["bootstrap.servers"] = options.BootstrapServers;
-        }
-
-        return settings;
-    }
-
-    public static List<SourceTopic> Topics(TypedKafkaConsumerOptions options) => options.Topics.Select(SourceTopic.Parse).ToList();
-
-    public static ConsumerManager Raw(TypedKafkaConsumerOptions options) => new(Settings(options), Topics(options), ConsumerOptions(options));
-
-    public static TypedConsumer<T> Typed<T>(TypedKafkaConsumerOptions options)
-        where T : IArrowMessage<T> => new(Settings(options), Topics(options), ConsumerOptions(options));
-
-    // A relative Until (1h) is taken from the moment the consumer starts.
-    public static ConsumerOptions ConsumerOptions(TypedKafkaConsumerOptions options) => new()
-    {
-        CutoffMs = options.Cutoff?.ToUnixTimeMilliseconds(),
-        BatchSize = options.BatchSize,
-        MaxHeldMessages = options.MaxHeldMessages,
-        MaxHeldBytes = options.MaxHeldBytes,
-        BadPayloadPolicy = options.BadPayloadPolicy,
-        Until = options.Until is { } until ? TimeArgument.ParseUntil(until) : null,
-        Logger = options.ClientLogger,
-        LiveOrdering = options.LiveHold is { } hold ? LiveOrdering.Hold(hold) : LiveOrdering.OnArrival,
-        IdleTimeout = options.IdleTimeout,
-        MaxOutOfOrderness = options.MaxOutOfOrderness,
-        IncludeHeaders = options.IncludeHeaders,
-        FailOnDataLoss = options.FailOnDataLoss,
-        Pace = options.Speed is { } speed ? ReplayPace.Recorded(speed) : ReplayPace.Unpaced,
-        ConsumerGroup = options.ConsumerGroup,
-    };
 }

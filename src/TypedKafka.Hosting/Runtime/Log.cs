@@ -39,4 +39,7 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Information, "Consumer {Consumer}: {Partition} delivers again and holds the watermark once more")]
     public static partial void PartitionBack(ILogger logger, string consumer, string partition);
+
+    [LoggerMessage(13, LogLevel.Information, "Consumer group {Group}: the open window gave up {Rows} rows of {Partitions}, revoked by a rebalance; their next owner reads them again from the committed offset")]
+    public static partial void WindowGaveUpPartitions(ILogger logger, string group, long rows, string partitions);
 }

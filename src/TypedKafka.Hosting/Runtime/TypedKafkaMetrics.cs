@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using System.Reflection;
 using TypedKafka.Telemetry;
 
 namespace TypedKafka.Hosting.Runtime;
@@ -10,7 +11,7 @@ namespace TypedKafka.Hosting.Runtime;
 /// consumption, lag, memory and progress on the core's <c>TypedKafka</c> meter (ConsumerInstruments);
 /// this meter, of the same name and made by the host's <see cref="IMeterFactory"/>, counts handled
 /// rows, windows and errors, times each handler call (<c>messaging.process.duration</c>), and the
-/// core's activity source gets a <c>process</c> activity per handler call.
+/// activity source of that name gets a <c>process</c> activity per handler call.
 /// Every instrument here is tagged <c>typedkafka.consumer</c> with the consumer's name.
 /// </summary>
 internal sealed class TypedKafkaMetrics : IDisposable
@@ -19,6 +20,11 @@ internal sealed class TypedKafkaMetrics : IDisposable
 
     // OpenTelemetry's advice for messaging.process.duration, in seconds.
     private static readonly double[] ProcessBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+    // The process activities' source: one for the process, as listeners subscribe to it by name.
+    private static readonly ActivitySource ActivitySource = new(
+        TypedKafkaTelemetry.ActivitySourceName,
+        typeof(TypedKafkaMetrics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion);
 
     private readonly Meter _meter;
     private readonly Counter<long> _released;
@@ -64,7 +70,7 @@ internal sealed class TypedKafkaMetrics : IDisposable
     public static Processing StartProcessing(ProcessTags tags, IDelivery delivery)
     {
         Activity? activity = null;
-        var source = ConsumerInstruments.ActivitySource;
+        var source = ActivitySource;
         if (source.HasListeners())
         {
             List<KeyValuePair<string, object?>> attributes = [.. tags.Attributes, new(MessagingAttributes.OperationType, MessagingAttributes.Process), new(MessagingAttributes.BatchMessageCount, delivery.RowCount)];

@@ -11,9 +11,9 @@ internal sealed record EngineOptions(
     int MaxHeldMessages = EngineOptions.DefaultMaxHeldMessages,
     long MaxHeldBytes = EngineOptions.DefaultMaxHeldBytes)
 {
-    public const int DefaultBatchSize = 10_000;
-    public const int DefaultMaxHeldMessages = 1_000_000;
-    public const long DefaultMaxHeldBytes = 256L * 1024 * 1024;
+    public const int DefaultBatchSize = ConsumerOptions.DefaultBatchSize;
+    public const int DefaultMaxHeldMessages = ConsumerOptions.DefaultMaxHeldMessages;
+    public const long DefaultMaxHeldBytes = ConsumerOptions.DefaultMaxHeldBytes;
 
     /// <summary>Live, how long a row may be held for order across partitions; null releases live rows on arrival.</summary>
     public long? LiveHoldMs { get; init; }

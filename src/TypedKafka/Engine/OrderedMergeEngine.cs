@@ -98,8 +98,6 @@ internal sealed partial class OrderedMergeEngine : IDisposable
 
     public EngineOptions Options => _options;
 
-    public long CutoffMs => _options.CutoffMs;
-
     /// <summary>Every partition is live: consumption reached the end of its replay range or the cutoff, and all that came before was released.</summary>
     public bool IsLive { get; private set; }
 
@@ -117,9 +115,6 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     public long HeldBytes { get; private set; }
 
     public int PausedPartitionCount { get; private set; }
-
-    /// <summary>Redelivered offsets that were ignored because they had been consumed already.</summary>
-    public long IgnoredRedeliveries { get; private set; }
 
     /// <summary>Rows released after a row with a later timestamp, over all partitions.</summary>
     public long OutOfOrderReleases { get; private set; }
@@ -244,9 +239,9 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         var wasCaughtUp = tracked.CaughtUp;
         var delivery = tracked.Consume(offset, timestampMs, _options.CutoffMs, _nowMs);
         _caughtUpCount += !wasCaughtUp && tracked.CaughtUp ? 1 : 0;
+        // A redelivered offset (consumed already) or one past a done partition's end is not held.
         if (delivery != Delivery.Held)
         {
-            IgnoredRedeliveries += delivery == Delivery.Redelivered ? 1 : 0;
             return;
         }
 

@@ -7,7 +7,7 @@ namespace TypedKafka.IO;
 /// temporary file (after a crash it stays, hidden, under a name no reader of final names matches).
 /// The one way TypedKafka writes files: window files and the CLI's outputs alike.
 /// </summary>
-internal sealed class AtomicFile : IDisposable
+public sealed class AtomicFile : IDisposable
 {
     private readonly string _temporary;
     private bool _done;
@@ -30,7 +30,7 @@ internal sealed class AtomicFile : IDisposable
     public FileStream Stream { get; }
 
     /// <summary>Flushes the content to disk and moves it into place over any file of the final name.</summary>
-    /// <param name="beforeRename">Runs between the flush and the rename (tests use it to fail or look there).</param>
+    /// <param name="beforeRename">Runs between the flush and the rename, when the content is on disk under the temporary name (tests use it to fail or look there).</param>
     public void Commit(Action? beforeRename = null)
     {
         ObjectDisposedException.ThrowIf(_done, this);
@@ -41,6 +41,7 @@ internal sealed class AtomicFile : IDisposable
         _done = true;
     }
 
+    /// <summary>Without a <see cref="Commit"/>, closes and deletes the temporary file: nothing appears under the final name.</summary>
     public void Dispose()
     {
         if (_done)
@@ -54,6 +55,9 @@ internal sealed class AtomicFile : IDisposable
     }
 
     /// <summary>Writes <paramref name="path"/> whole with <paramref name="write"/>, atomically; returns the full path.</summary>
+    /// <param name="path">The final path; its folder is created if need be.</param>
+    /// <param name="write">Writes the content to the temporary file (and may leave it open).</param>
+    /// <param name="beforeRename">As in <see cref="Commit"/>.</param>
     public static string Write(string path, Action<FileStream> write, Action? beforeRename = null)
     {
         ArgumentNullException.ThrowIfNull(write);

@@ -33,6 +33,10 @@ internal static partial class ConsumerLog
         Message = "Consumer group {Group}: committing {Offsets} at revocation failed ({Reason}); the next owner reads again from the last commit.")]
     public static partial void RevocationCommitFailed(ILogger logger, Exception error, string group, string offsets, string reason);
 
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning,
+        Message = "Consumer group {Group}: committing {Offsets} failed ({Reason}); the next commit, or the revocation's, commits them again; if none goes through, the next owner reads again from the last commit.")]
+    public static partial void CommitFailedInRebalance(ILogger logger, Exception error, string group, string offsets, string reason);
+
     [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Topic {Topic} gained partition(s) {Partitions}; reading them from the topic's offset policy.")]
     public static partial void PartitionsDiscovered(ILogger logger, string topic, string partitions);
 

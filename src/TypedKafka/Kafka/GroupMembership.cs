@@ -21,6 +21,7 @@ internal sealed class GroupMembership : IDisposable
     private readonly ILogger? _logger;
     private readonly TimeSpan _requestTimeout;
     private readonly ConsumerConfig _settings;
+    private readonly Action<IReadOnlyList<TopicPartition>>? _revoked;
     private IConsumer<StagedBytes, StagedBytes>? _consumer;
     private IAdminClient? _admin;
     private OrderedMergeEngine? _engine;
@@ -35,6 +36,7 @@ internal sealed class GroupMembership : IDisposable
         _logger = options.Logger;
         _settings = settings;
         _requestTimeout = requestTimeout;
+        _revoked = options.OnPartitionsRevoked;
     }
 
     /// <summary>
@@ -60,6 +62,30 @@ internal sealed class GroupMembership : IDisposable
 
     /// <summary>Commits at revocation that failed: the rows released since the last commit will be read again by the next owner.</summary>
     public long FailedRevocationCommits { get; private set; }
+
+    /// <summary>The user's commits that met a rebalance (<see cref="IsRebalanceError"/>) and were not sent.</summary>
+    public long FailedCommits { get; private set; }
+
+    /// <summary>
+    /// Errors a commit meets while the group rebalances or after it moved on without this member: the
+    /// brokers refuse the commit, not the offsets, and the member rejoins by itself.
+    /// </summary>
+    public static bool IsRebalanceError(ErrorCode code) =>
+        code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId;
+
+    /// <summary>
+    /// A user's commit refused by a rebalance: counted and logged, not thrown. Every commit names all
+    /// the offsets it covers, so the next one (or the revocation's) carries these too; if none goes
+    /// through, the next owner reads again from the last commit (docs/scaling.md, commit rule 4).
+    /// </summary>
+    public void CommitFailed(IEnumerable<TopicPartitionOffset> offsets, KafkaException error)
+    {
+        FailedCommits++;
+        if (_logger is not null)
+        {
+            ConsumerLog.CommitFailedInRebalance(_logger, error, _group, Describe(offsets.Select(c => (c.Topic, c.Partition.Value, c.Offset.Value))), error.Error.Reason);
+        }
+    }
 
     /// <summary>
     /// Makes the client a member of <paramref name="group"/> with the cooperative-sticky assignor. A
@@ -225,6 +251,7 @@ internal sealed class GroupMembership : IDisposable
 
         var dropped = Remove(held);
         Revoked += held.Count;
+        Notify(held);
         if (_logger is not null && held.Count > 0)
         {
             var revoked = string.Join(", ", held.Select(p => $"{p.Topic}[{p.Partition.Value}]"));
@@ -243,6 +270,7 @@ internal sealed class GroupMembership : IDisposable
         var held = partitions.Where(p => _engine!.Holds(p.Topic, p.Partition.Value)).ToList();
         var dropped = Remove(held);
         Lost += held.Count;
+        Notify(held);
         if (_logger is not null && held.Count > 0)
         {
             var lost = string.Join(", ", held.Select(p => $"{p.Topic}[{p.Partition.Value}]"));
@@ -316,6 +344,27 @@ internal sealed class GroupMembership : IDisposable
             {
                 // Leaving: an error on a partition being let go no longer matters.
             }
+        }
+    }
+
+    /// <summary>Tells the user (<see cref="ConsumerOptions.OnPartitionsRevoked"/>) which held partitions went; not while closing.</summary>
+    private void Notify(List<TopicPartitionOffset> gone)
+    {
+        if (_revoked is null || gone.Count == 0 || Closing)
+        {
+            return;
+        }
+
+        try
+        {
+            _revoked([.. gone.Select(p => p.TopicPartition)]);
+        }
+        catch (Exception e)
+        {
+            // Thrown back through the client's callback it would surface from an arbitrary later call;
+            // kept, it fails every poll from now on, naming the partitions.
+            var partitions = string.Join(", ", gone.Select(p => $"{p.Topic}[{p.Partition.Value}]"));
+            Failure ??= new KafkaException(new Error(ErrorCode.Local_Fail, $"Consumer group {_group}: the OnPartitionsRevoked callback failed for {partitions}: {e.Message}"), e);
         }
     }
 

@@ -19,8 +19,6 @@ internal static class ConsumerInstruments
 
     public static readonly Meter Meter = new(TypedKafkaTelemetry.MeterName, Version);
 
-    public static readonly ActivitySource ActivitySource = new(TypedKafkaTelemetry.ActivitySourceName, Version);
-
     private static readonly Lock Gate = new();
 
     // Copied on write: consumers come and go rarely, collections read it often and without a lock.

@@ -10,11 +10,12 @@ namespace TypedKafka.Telemetry;
 /// the W3C <c>traceparent</c> header of each message, with its <c>tracestate</c>, becomes a link of the
 /// activity that processes the batch, as OpenTelemetry's messaging conventions ask for batches.
 /// </summary>
-internal static class ProducerLinks
+public static class ProducerLinks
 {
     /// <summary>At most this many links an activity (OpenTelemetry's default span link limit): a batch can hold thousands of messages.</summary>
     public const int MaxLinks = 128;
 
+    /// <summary>The column the links are read from.</summary>
     public const string HeadersColumn = "headers";
 
     private static ReadOnlySpan<byte> TraceParent => "traceparent"u8;

@@ -16,6 +16,14 @@ public sealed class KafkaMessageAttribute : Attribute
 
     /// <summary>How enum members are stored. Default: by name, in a utf8 column.</summary>
     public KafkaEnumFormat EnumFormat { get; set; }
+
+    /// <summary>
+    /// How values are encoded. Default: UTF-8 JSON. <see cref="KafkaFormat.Avro"/>: Avro in Confluent's
+    /// wire format, read with the writer schema from the registry that
+    /// <see cref="ConsumerOptions.ValueFormat"/> (<c>ValueFormat.Avro(registry)</c>) names, its fields
+    /// matched to the members by name.
+    /// </summary>
+    public KafkaFormat Format { get; set; }
 }
 
 /// <summary>How member names become JSON member and column names.</summary>

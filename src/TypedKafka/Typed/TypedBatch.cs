@@ -143,11 +143,7 @@ public sealed class TypedBatch<T> : TypedBatch<T, string>
     {
     }
 
-    /// <summary>
-    /// A view of rows a <see cref="TypedConsumer{T}"/> decoded, or a slice of them (a window's part
-    /// of a polled batch), that leaves their memory to its owner. The bad rows are found again
-    /// from the <c>_error</c> and <c>_raw_value</c> columns.
-    /// </summary>
+    /// <inheritdoc cref="TypedBatch.Borrow{T}(RecordBatch)"/>
     internal static TypedBatch<T> ViewOf(RecordBatch decoded)
     {
         List<PayloadError>? errors = null;
@@ -177,5 +173,24 @@ public sealed class TypedBatch<T> : TypedBatch<T, string>
         var headers = decoded.Schema.FieldsList[^1].Name == Schemas.HeadersField.Name && decoded.Schema.FieldsList[^1].DataType is Apache.Arrow.Types.ListType ? 1 : 0;
         var firstMember = decoded.ColumnCount - T.ArrowSchema.FieldsList.Count - (reasonIndex >= 0 ? 2 : 0) - headers;
         return new TypedBatch<T>(decoded, (IReadOnlyList<PayloadError>?)errors ?? [], Utf8KeyCodec, firstMember, ownsBatch: false);
+    }
+}
+
+/// <summary>Typed batches over rows that another owner holds.</summary>
+public static class TypedBatch
+{
+    /// <summary>
+    /// A typed view that borrows rows a <see cref="TypedConsumer{T}"/> decoded (its
+    /// <see cref="TypedBatch{T, TKey}.RecordBatch"/>, or a slice of one, such as a window's part of a
+    /// polled batch): disposing the view leaves the rows to their owner, and the view is valid as long
+    /// as they are. The bad rows are found again from the <c>_error</c> and <c>_raw_value</c> columns.
+    /// </summary>
+    /// <typeparam name="T">The message type the rows were decoded as.</typeparam>
+    /// <param name="decoded">Rows of that consumer's schema.</param>
+    public static TypedBatch<T> Borrow<T>(RecordBatch decoded)
+        where T : IArrowMessage<T>
+    {
+        ArgumentNullException.ThrowIfNull(decoded);
+        return TypedBatch<T>.ViewOf(decoded);
     }
 }

@@ -29,11 +29,17 @@ internal sealed class TypedBatchDecoder<T, TKey>
     private readonly EventTimeMember? _eventTime = T.EventTime;
     private readonly string? _missingEventTime;
     private readonly bool _headers;
+    private readonly bool _headersIn;
+    private readonly Formats.PayloadDecoder? _format;
 
     /// <param name="policy">What to do with a bad payload.</param>
     /// <param name="eventTimeColumn">Whether the messages come with an <c>event_time</c> column (<see cref="ConsumerOptions.Timestamp"/> is set), which the batches keep after <c>timestamp</c>.</param>
-    /// <param name="headersColumn">Whether the messages end with a <c>headers</c> column (<see cref="ConsumerOptions.IncludeHeaders"/>), which the batches keep, last.</param>
-    public TypedBatchDecoder(BadPayloadPolicy policy, bool eventTimeColumn = false, bool headersColumn = false)
+    /// <param name="headersColumn">
+    /// Whether the batches end with the messages' <c>headers</c> column (<see cref="ConsumerOptions.IncludeHeaders"/>).
+    /// The messages come with one when this is set or when <typeparamref name="T"/> reads members from headers (<see cref="ReadsHeaders"/>).
+    /// </param>
+    /// <param name="format">For a [KafkaMessage(Format = ...)] type other than JSON, the decoder of its values into columns of its members' Arrow types.</param>
+    public TypedBatchDecoder(BadPayloadPolicy policy, bool eventTimeColumn = false, bool headersColumn = false, Formats.PayloadDecoder? format = null)
     {
         if (!Enum.IsDefined(policy))
         {
@@ -46,8 +52,13 @@ internal sealed class TypedBatchDecoder<T, TKey>
             ? null
             : $"the event time is missing: [EventTime] member '{_eventTime.Name}' is absent, null or unreadable, so the message was ordered by its broker timestamp";
         _headers = headersColumn;
+        _format = format;
+        _headersIn = headersColumn || _values.ReadsHeaders;
         Schema = BuildSchema(policy, _keys.ArrowType, _hasEventTimeColumn, headersColumn);
     }
+
+    /// <summary>Whether <typeparamref name="T"/> has [KafkaHeader] members, so that the messages must come with their headers.</summary>
+    public bool ReadsHeaders => _values.ReadsHeaders;
 
     /// <summary>The schema of every batch this decoder returns.</summary>
     public Schema Schema { get; }
@@ -69,12 +80,13 @@ internal sealed class TypedBatchDecoder<T, TKey>
             var offsets = (Int64Array)messages.Column(4);
             var firstMember = FirstMember(_hasEventTimeColumn);
             var metadataEnd = firstMember + 1;
-            if (messages.ColumnCount != metadataEnd + (_headers ? 1 : 0))
+            if (messages.ColumnCount != metadataEnd + (_headersIn ? 1 : 0))
             {
-                throw new InvalidOperationException($"Expected {metadataEnd + (_headers ? 1 : 0)} message columns, got {messages.ColumnCount}: the consumer and the decoder disagree on event_time or headers.");
+                throw new InvalidOperationException($"Expected {metadataEnd + (_headersIn ? 1 : 0)} message columns, got {messages.ColumnCount}: the consumer and the decoder disagree on event_time or headers.");
             }
 
             var eventTimes = _eventTime is null ? null : (TimestampArray)messages.Column(6);
+            var headers = _values.ReadsHeaders ? (ListArray)messages.Column(metadataEnd) : null;
 
             _badKeys.Clear();
             var keys = _keys.Convert(rawKeys, _badKeys);
@@ -91,7 +103,9 @@ internal sealed class TypedBatchDecoder<T, TKey>
                 {
                     var reason = mayBeNull && values.IsNull(row)
                         ? Tombstone()
-                        : DecodeValue(data[ends[row]..ends[row + 1]]);
+                        : _format is not null
+                        ? DecodeFormatValue(data[ends[row]..ends[row + 1]], row)
+                        : DecodeValue(data[ends[row]..ends[row + 1]], headers, row);
                     if (eventTimes is not null && reason is null && _values.EventTimeAt(_eventTime!.Column, row) != eventTimes.Values[row])
                     {
                         // The extractor read no time, and the engine fell back on the broker's: never a silent re-stamp.
@@ -111,8 +125,8 @@ internal sealed class TypedBatchDecoder<T, TKey>
                         reason = reason is null ? keyReason : $"{keyReason}; {reason}";
 
                         // The value may have decoded; the row is bad as a whole, so its members are null.
-                        _values.Truncate(row);
-                        _values.AppendNullRow();
+                        TruncateValues(row);
+                        AppendNullValues();
                     }
 
                     if (reason is null)
@@ -134,7 +148,7 @@ internal sealed class TypedBatchDecoder<T, TKey>
             catch
             {
                 keys.Dispose();
-                _values.Truncate(0);
+                TruncateValues(0);
                 throw;
             }
 
@@ -144,7 +158,7 @@ internal sealed class TypedBatchDecoder<T, TKey>
                 columns.Add(ArrowArrayFactory.BuildArray(messages.Column(i).Data.Retain()));
             }
 
-            columns.AddRange(_values.Build());
+            columns.AddRange(_format is null ? _values.Build() : BuildFormatValues());
             if (_policy == BadPayloadPolicy.Skip)
             {
                 _errorColumns.AddTo(columns, messages.Length, errors);
@@ -163,12 +177,85 @@ internal sealed class TypedBatchDecoder<T, TKey>
     /// <summary>Appends a null row for a message without a value.</summary>
     private string Tombstone()
     {
-        _values.AppendNullRow();
+        AppendNullValues();
         return "the value is null (a tombstone)";
     }
 
+    private void AppendNullValues()
+    {
+        if (_format is null)
+        {
+            _values.AppendNullRow();
+        }
+        else
+        {
+            _format.AppendNullRow();
+        }
+    }
+
+    private void TruncateValues(int rows)
+    {
+        if (_format is null)
+        {
+            _values.Truncate(rows);
+        }
+        else
+        {
+            _format.Truncate(rows);
+        }
+    }
+
+    /// <summary>Appends a registry-format value to the member columns, or a null row and returns the reason.</summary>
+    private string? DecodeFormatValue(ReadOnlySpan<byte> payload, int row)
+    {
+        try
+        {
+            _format!.DecodeRow(payload);
+            return null;
+        }
+        catch (Formats.PayloadFormatException e)
+        {
+            _format!.Truncate(row);
+            _format.AppendNullRow();
+            return e.Message;
+        }
+    }
+
+    /// <summary>
+    /// The format decoder's columns under the member columns' types: the same layouts, but struct
+    /// fields named by payload name there and by column name here.
+    /// </summary>
+    private IArrowArray[] BuildFormatValues()
+    {
+        var built = _format!.Build();
+        var fields = T.ArrowSchema.FieldsList;
+        var result = new IArrowArray[built.Length];
+        for (var i = 0; i < built.Length; i++)
+        {
+            result[i] = ArrowArrayFactory.BuildArray(Retype(built[i].Data, fields[i].DataType));
+        }
+
+        return result;
+    }
+
+    private static ArrayData Retype(ArrayData data, IArrowType type)
+    {
+        var children = data.Children;
+        if (children is { Length: > 0 })
+        {
+            children = type switch
+            {
+                ListType list => [Retype(children[0], list.ValueDataType)],
+                StructType record => [.. children.Select((child, i) => Retype(child, record.Fields[i].DataType))],
+                _ => children,
+            };
+        }
+
+        return new ArrayData(type, data.Length, data.NullCount, data.Offset, data.Buffers, children);
+    }
+
     /// <summary>Appends a payload to the member columns, or a null row and returns the reason.</summary>
-    private string? DecodeValue(ReadOnlySpan<byte> payload)
+    private string? DecodeValue(ReadOnlySpan<byte> payload, ListArray? headers, int row)
     {
         var start = _values.Length;
         DecodeError error;
@@ -176,7 +263,10 @@ internal sealed class TypedBatchDecoder<T, TKey>
         {
             var reader = new Utf8JsonReader(payload, ReaderOptions);
             reader.Read();
-            if (_values.TryRead(ref reader, out error))
+            var read = headers is null
+                ? _values.TryRead(ref reader, out error)
+                : _values.TryRead(ref reader, new MessageHeaders(headers, row), out error);
+            if (read)
             {
                 // Whitespace may follow the object; anything else makes Read throw.
                 reader.Read();

@@ -1,4 +1,5 @@
 using Apache.Arrow;
+using Confluent.Kafka;
 using TypedKafka.Engine;
 
 namespace TypedKafka;
@@ -6,7 +7,9 @@ namespace TypedKafka;
 /// <summary>
 /// A <see cref="ConsumerManager"/> whose batches are decoded into <typeparamref name="T"/>'s
 /// columns: the same timestamp order, replay and live modes, with JSON values read straight into
-/// Arrow and keys read as <typeparamref name="TKey"/> (string, byte[], int or long).
+/// Arrow (or Avro or Protobuf values, for a <c>[KafkaMessage(Format = KafkaFormat.Avro)]</c> or <c>KafkaFormat.Protobuf</c> type, with the registry
+/// of <see cref="ConsumerOptions.ValueFormat"/>), [KafkaHeader] members read from the headers, and
+/// keys read as <typeparamref name="TKey"/> (string, byte[], int or long).
 /// Not thread-safe: poll from one thread.
 /// </summary>
 /// <typeparam name="T">A [KafkaMessage] type.</typeparam>
@@ -47,19 +50,22 @@ public class TypedConsumer<T, TKey> : IDisposable
     public TypedConsumer(IReadOnlyDictionary<string, string> config, IEnumerable<SourceTopic> topics, ConsumerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.ValueFormat is not null)
+        var valueDecoder = MemberDecoder(options);
+
+        // The decoder here reads the values; the manager must hand them over as they came.
+        options = WithEventTime(options with { ValueFormat = null });
+        if (options.IncludeHeaders && T.ArrowSchema.GetFieldIndex("headers") >= 0)
         {
-            // The record type decides how values are read; a second decoder would leave no value bytes for it.
             throw new ArgumentException(
-                $"{typeof(T).Name} decodes values itself, so ConsumerOptions.{nameof(ConsumerOptions.ValueFormat)} must be left null; use ConsumerManager for untyped ValueFormat batches.",
+                $"{typeof(T).Name} has a member column named 'headers', like the column ConsumerOptions.{nameof(ConsumerOptions.IncludeHeaders)} adds to every batch; rename the member's column with [KafkaField(Column = \"...\")].",
                 nameof(options));
         }
 
-        options = WithEventTime(options);
-
         // Checked before connecting: an unsupported key type or policy is a programming error.
-        _decoder = new TypedBatchDecoder<T, TKey>(options.BadPayloadPolicy, eventTimeColumn: options.Timestamp is not null, headersColumn: options.IncludeHeaders);
-        _manager = new ConsumerManager(config, topics, options);
+        _decoder = new TypedBatchDecoder<T, TKey>(options.BadPayloadPolicy, eventTimeColumn: options.Timestamp is not null, headersColumn: options.IncludeHeaders, valueDecoder);
+
+        // [KafkaHeader] members need the headers from the client; the batches still carry a headers column only when asked for.
+        _manager = new ConsumerManager(config, topics, _decoder.ReadsHeaders ? options with { IncludeHeaders = true } : options);
     }
 
     /// <summary>The schema of every batch: metadata columns, member columns, and the error columns under <see cref="BadPayloadPolicy.Skip"/>.</summary>
@@ -73,9 +79,6 @@ public class TypedConsumer<T, TKey> : IDisposable
 
     /// <inheritdoc cref="ConsumerManager.IsComplete"/>
     public bool IsComplete => _manager.IsComplete;
-
-    /// <summary>The consumer underneath, for the host's commits of windows.</summary>
-    internal ConsumerManager Manager => _manager;
 
     /// <inheritdoc cref="ConsumerManager.HeldMessageCount"/>
     public int HeldMessageCount => _manager.HeldMessageCount;
@@ -100,7 +103,10 @@ public class TypedConsumer<T, TKey> : IDisposable
     public RecordBatch PartitionState() => _manager.PartitionState();
 
     /// <inheritdoc cref="ConsumerManager.CommitReleased"/>
-    public void CommitReleased() => _manager.CommitReleased();
+    public bool CommitReleased() => _manager.CommitReleased();
+
+    /// <inheritdoc cref="ConsumerManager.Commit"/>
+    public bool Commit(IReadOnlyCollection<TopicPartitionOffset> offsets) => _manager.Commit(offsets);
 
     /// <inheritdoc/>
     public void Dispose()
@@ -117,6 +123,45 @@ public class TypedConsumer<T, TKey> : IDisposable
             _disposed = true;
             _manager.Dispose();
         }
+    }
+
+    /// <summary>
+    /// For a [KafkaMessage(Format = KafkaFormat.Avro or Protobuf)] type, the decoder of its values, with the
+    /// registry of <see cref="ConsumerOptions.ValueFormat"/>; null for JSON types, which decode themselves.
+    /// </summary>
+    private static Formats.PayloadDecoder? MemberDecoder(ConsumerOptions options)
+    {
+        var format = T.CreateColumns().Format;
+        var valueFormat = options.ValueFormat;
+        if (format == KafkaFormat.Json)
+        {
+            if (valueFormat is not null)
+            {
+                // The record type decides how values are read; a second decoder would leave no value bytes for it.
+                throw new ArgumentException(
+                    $"{typeof(T).Name} decodes JSON values itself, so ConsumerOptions.{nameof(ConsumerOptions.ValueFormat)} must be left null; mark it [KafkaMessage(Format = KafkaFormat.{valueFormat})] to read {valueFormat} values, or use ConsumerManager for untyped ValueFormat batches.",
+                    nameof(options));
+            }
+
+            return null;
+        }
+
+        if (valueFormat is null || valueFormat.Kind != format)
+        {
+            throw new ArgumentException(
+                $"{typeof(T).Name} is a [KafkaMessage(Format = KafkaFormat.{format})] type: set ConsumerOptions.{nameof(ConsumerOptions.ValueFormat)} = ValueFormat.{format}(registry), the registry its writer schemas are read from.",
+                nameof(options));
+        }
+
+        if (valueFormat.Subject is not null || valueFormat.SchemaId is not null)
+        {
+            // Two reader schemas would leave one of them silently unused.
+            throw new ArgumentException(
+                $"{typeof(T).Name}'s members are the reader schema, so ValueFormat.{format}'s subject and schemaId must be left null.",
+                nameof(options));
+        }
+
+        return valueFormat.CreateMemberDecoder(T.CreateColumns(), typeof(T).Name);
     }
 
     /// <summary>Orders by <typeparamref name="T"/>'s [EventTime] member, when it has one.</summary>

@@ -23,8 +23,11 @@ public sealed record TumblingWindowOptions
         Length = length;
     }
 
-    /// <summary>Window length; whole milliseconds, at least one.</summary>
+    /// <summary>Window length; whole milliseconds, at least one (<see cref="IsValidLength"/>).</summary>
     public TimeSpan Length { get; init; }
+
+    /// <summary>Whether <paramref name="length"/> can be a window's length: a whole number of milliseconds, at least one.</summary>
+    public static bool IsValidLength(TimeSpan length) => length >= TimeSpan.FromMilliseconds(1) && length.Ticks % TimeSpan.TicksPerMillisecond == 0;
 
     /// <summary>Windows start at <c>Origin + k * Length</c>. Default: the Unix epoch.</summary>
     public DateTimeOffset Origin { get; init; } = DateTimeOffset.UnixEpoch;

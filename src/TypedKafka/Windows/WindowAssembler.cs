@@ -36,7 +36,7 @@ public sealed class WindowAssembler : IDisposable
     public WindowAssembler(TumblingWindowOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Length < TimeSpan.FromMilliseconds(1) || options.Length.Ticks % TimeSpan.TicksPerMillisecond != 0)
+        if (!TumblingWindowOptions.IsValidLength(options.Length))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Length, "The window length must be a whole number of milliseconds, at least one.");
         }
@@ -53,6 +53,12 @@ public sealed class WindowAssembler : IDisposable
 
     /// <summary>Start (Unix ms) of the window collecting rows, if any.</summary>
     public long? OpenWindowStartMs => _openStart;
+
+    /// <summary>
+    /// The rows of the window still open, as slices of the batches added: a view for reading (for
+    /// instance which offsets are not handed over yet), valid until the next call; do not dispose them.
+    /// </summary>
+    public IReadOnlyList<RecordBatch> OpenWindowRows => _openBatches;
 
     /// <summary>The window start (Unix ms) of a timestamp.</summary>
     public long WindowStartOf(long timestampMs) => _origin + (FloorDiv(timestampMs - _origin, _length) * _length);
@@ -100,6 +106,86 @@ public sealed class WindowAssembler : IDisposable
         var closed = new List<ClosedWindow>();
         Advance(releaseWatermark, isLive, closed);
         return closed;
+    }
+
+    /// <summary>
+    /// Takes the rows of <paramref name="partitions"/> out of the open window, for a consumer group
+    /// whose rebalance moved them to another member (<see cref="ConsumerOptions.OnPartitionsRevoked"/>):
+    /// that member reads them again from the group's committed offset, so this window must not hand
+    /// them over too. A window left empty is no longer open. Returns how many rows were taken out.
+    /// Needs the batches' <c>topic</c> and <c>partition</c> columns (every consumer's batches have them).
+    /// </summary>
+    public long RemovePartitions(IReadOnlyCollection<Confluent.Kafka.TopicPartition> partitions)
+    {
+        ArgumentNullException.ThrowIfNull(partitions);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (partitions.Count == 0 || _openStart is not { } start)
+        {
+            return 0;
+        }
+
+        var gone = partitions.Select(p => (p.Topic, p.Partition.Value)).ToHashSet();
+        var batches = new List<RecordBatch>(_openBatches.Count);
+        var owners = new List<SharedBatch>(_openOwners.Count);
+        long removed = 0;
+        for (var b = 0; b < _openBatches.Count; b++)
+        {
+            var batch = _openBatches[b];
+            var owner = _openOwners[b];
+            var topics = (StringArray)(batch.Column("topic") ?? throw new InvalidOperationException("The window's batches have no topic column."));
+            var partitionColumn = (Int32Array)(batch.Column("partition") ?? throw new InvalidOperationException("The window's batches have no partition column."));
+            var keptFrom = -1;
+            for (var i = 0; i <= batch.Length; i++)
+            {
+                var keep = i < batch.Length && !gone.Contains((topics.GetString(i), partitionColumn.GetValue(i)!.Value));
+                if (keep && keptFrom < 0)
+                {
+                    keptFrom = i;
+                }
+                else if (!keep && keptFrom >= 0)
+                {
+                    // Runs of kept rows stay as zero-copy slices of the same shared batch.
+                    owner.AddReference();
+                    owners.Add(owner);
+                    batches.Add(keptFrom == 0 && i == batch.Length ? batch : batch.Slice(keptFrom, i - keptFrom));
+                    keptFrom = -1;
+                }
+
+                if (!keep && i < batch.Length)
+                {
+                    removed++;
+                }
+            }
+
+            owner.Release();
+        }
+
+        _openBatches.Clear();
+        _openBatches.AddRange(batches);
+        _openOwners.Clear();
+        _openOwners.AddRange(owners);
+        if (removed > 0)
+        {
+            // A row in the open window is late when its own window started earlier: count again what stays.
+            var late = 0L;
+            foreach (var batch in _openBatches)
+            {
+                foreach (var timestamp in TimestampsOf(batch))
+                {
+                    late += WindowStartOf(timestamp) < start ? 1 : 0;
+                }
+            }
+
+            LateMessageCount -= _openLateRows - late;
+            _openLateRows = late;
+        }
+
+        if (_openBatches.Count == 0)
+        {
+            _openStart = null;
+        }
+
+        return removed;
     }
 
     /// <summary>End of input: hands over the open window, if any.</summary>

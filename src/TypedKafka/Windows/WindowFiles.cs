@@ -9,7 +9,8 @@ namespace TypedKafka.Windows;
 /// milliseconds are added when the start has some). Each file is written under a hidden temporary
 /// name in the same folder (<c>.NAME.GUID.tmp</c>), flushed to disk and renamed over the final
 /// name, so a reader never sees a partial file, and writing the same window again replaces the
-/// file with the same rows.
+/// file with the same rows (<see cref="AtomicFile"/>: other formats write their window files
+/// through it, under <see cref="FileName"/>).
 /// </summary>
 public static class WindowFiles
 {
@@ -35,7 +36,8 @@ public static class WindowFiles
     internal static string WriteArrow(ClosedWindow window, string directory, Action? beforeRename)
     {
         ArgumentNullException.ThrowIfNull(window);
-        return WriteAtomically(directory, FileName(window, ".arrow"), stream =>
+        ArgumentNullException.ThrowIfNull(directory);
+        return AtomicFile.Write(Path.Combine(directory, FileName(window, ".arrow")), stream =>
         {
             using var writer = new ArrowFileWriter(stream, window.Schema, leaveOpen: true);
             writer.WriteStart();
@@ -46,12 +48,5 @@ public static class WindowFiles
 
             writer.WriteEnd();
         }, beforeRename);
-    }
-
-    /// <summary>Writes <paramref name="fileName"/> in <paramref name="directory"/> through <see cref="AtomicFile"/>; returns its full path.</summary>
-    internal static string WriteAtomically(string directory, string fileName, Action<FileStream> write, Action? beforeRename)
-    {
-        ArgumentNullException.ThrowIfNull(directory);
-        return AtomicFile.Write(Path.Combine(directory, fileName), write, beforeRename);
     }
 }

@@ -99,3 +99,29 @@ public sealed partial class Renamed
     [JsonIgnore]
     public string Ignored { get; set; } = "default";
 }
+
+/// <summary>Members read from Kafka headers beside members read from the JSON value.</summary>
+[KafkaMessage(NamingPolicy = KafkaNamingPolicy.CamelCase)]
+public partial record Traced(
+    string Symbol,
+    [KafkaHeader("trace-id")] string? TraceId,
+    [KafkaHeader("tenant")] int Tenant,
+    [KafkaHeader("sent-at")] DateTimeOffset? SentAt,
+    [KafkaHeader("sig")] byte[]? Signature,
+    [KafkaHeader("side")] Side? Side,
+    [KafkaHeader("urgent")] bool? Urgent);
+
+/// <summary>An Avro record: its members are the reader schema.</summary>
+[KafkaMessage(Format = KafkaFormat.Avro, NamingPolicy = KafkaNamingPolicy.SnakeCaseLower)]
+public partial record AvroTrade(string Symbol, long? Quantity, DateTimeOffset TradeTime, Permissions Rights, List<Trade> Legs, [property: KafkaField(Column = "ref")] Guid RefId);
+
+/// <summary>An Avro record whose enum has a name Avro cannot carry ("short-sell").</summary>
+[KafkaMessage(Format = KafkaFormat.Avro)]
+public partial record AvroOrder(Side Side);
+
+/// <summary>A type with a header member, which cannot be nested in another.</summary>
+[KafkaMessage]
+public partial record WithHeader([KafkaHeader("tenant")] string? Tenant);
+
+[KafkaMessage]
+public partial record HoldsWithHeader(WithHeader Inner);

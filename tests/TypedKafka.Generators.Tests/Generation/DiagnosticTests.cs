@@ -229,7 +229,7 @@ public partial class DiagnosticTests
             + File.ReadAllText(Path.Combine(root, "generators/TypedKafka.Generators/AnalyzerReleases.Shipped.md"));
         var help = File.ReadAllText(Path.Combine(root, "docs/diagnostics.md"));
 
-        Assert.Equal(7, descriptors.Count);
+        Assert.Equal(9, descriptors.Count);
         Assert.All(descriptors, d =>
         {
             Assert.Matches("^TK1[0-9]{3}$", d.Id);
@@ -238,6 +238,70 @@ public partial class DiagnosticTests
             Assert.Matches($"(?m)^#+ .*{d.Id}", help);
         });
     }
+
+    [Fact]
+    public void TK1008_header_member_of_a_type_a_header_cannot_carry() => Verify("""
+        [KafkaMessage]
+        public partial record Line(string Sku);
+
+        [KafkaMessage]
+        public partial record Order(
+            string Id,
+            [{|TK1008:KafkaHeader("tags")|}] List<string> Tags,
+            [{|TK1008:KafkaHeader("line")|}] Line? Line,
+            [{|TK1008:KafkaHeader("")|}] string? Blank);
+        """,
+        "Member 'Tags' of 'Order' cannot be read from header 'tags': its type 'List<string>' is a list, and a header holds one value; use string, byte[] or a scalar type",
+        "Member 'Line' of 'Order' cannot be read from header 'line': its type 'Line?' is a [KafkaMessage] type, and a header holds one value; use string, byte[] or a scalar type",
+        "Member 'Blank' of 'Order' cannot be read from header '': the header name is empty");
+
+    [Fact]
+    public void TK1008_header_member_that_is_also_the_event_time_or_a_named_field() => Verify("""
+        [KafkaMessage]
+        public partial class Order
+        {
+            public string Id { get; set; } = "";
+            [EventTime, {|TK1008:KafkaHeader("sent-at")|}]
+            public DateTimeOffset SentAt { get; set; }
+            [KafkaField("t"), {|TK1008:KafkaHeader("tenant")|}]
+            public string? Tenant { get; set; }
+        }
+        """,
+        "Member 'SentAt' of 'Order' cannot be read from header 'sent-at': an [EventTime] member is read from the value, before the message is ordered; mark a value member [EventTime] instead",
+        "Member 'Tenant' of 'Order' cannot be read from header 'tenant': [KafkaField] names a JSON member, and a header member has none; remove one of the two");
+
+    [Fact]
+    public void TK1009_member_an_avro_record_cannot_carry() => Verify("""
+        [KafkaMessage(Format = KafkaFormat.Avro)]
+        public partial record Order(
+            string Id,
+            short {|TK1009:Count|},
+            decimal {|TK1009:Amount|},
+            List<TimeSpan> {|TK1009:Ages|},
+            [KafkaHeader("tenant")] string? {|TK1009:Tenant|},
+            List<DateTimeOffset> Times);
+        """,
+        "Member 'Count' of 'Order' cannot be read from Avro values: Avro's numbers are int, long, float and double, and short is none of them",
+        "Member 'Amount' of 'Order' cannot be read from Avro values: an Avro decimal carries its own precision and scale, which a decimal member's column does not take yet; use double, or a string",
+        "Member 'Ages' of 'Order' cannot be read from Avro values: its items: Avro has no type for a TimeSpan; use a long of the unit the writer uses",
+        "Member 'Tenant' of 'Order' cannot be read from Avro values: header members are read only with JSON values so far");
+
+    [Fact]
+    public void TK1009_member_a_protobuf_record_cannot_carry() => Verify("""
+        [KafkaMessage(Format = KafkaFormat.Protobuf)]
+        public partial record Order(
+            string Id,
+            uint Count,
+            short {|TK1009:Small|},
+            DateTimeOffset {|TK1009:Created|},
+            List<Guid> {|TK1009:Ids|},
+            [KafkaHeader("tenant")] string? {|TK1009:Tenant|},
+            List<double> Prices);
+        """,
+        "Member 'Small' of 'Order' cannot be read from Protobuf values: Protobuf's numbers are 32- and 64-bit integers, float and double, and short is none of them",
+        "Member 'Created' of 'Order' cannot be read from Protobuf values: google.protobuf.Timestamp is a well-known type (an import), which is not resolved yet; use a long of Unix time in the writer's unit",
+        "Member 'Ids' of 'Order' cannot be read from Protobuf values: its items: Protobuf has no uuid type; use a string or byte[]",
+        "Member 'Tenant' of 'Order' cannot be read from Protobuf values: header members are read only with JSON values so far");
 
     private static void Verify(string markup, params string[] messages)
     {

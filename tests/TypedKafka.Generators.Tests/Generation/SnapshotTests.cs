@@ -95,6 +95,64 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void Members_named_like_the_names_derived_for_other_members() => Match("CollidingNames", """
+        namespace Shop;
+
+        [KafkaMessage]
+        public partial record Label(string Text);
+
+        // Tags_items is the name the reader's field for Tags' items would take, Read_Tags_items the name of its
+        // method; Note_reader the name of Note's nested reader: each derived name yields to the member.
+        [KafkaMessage]
+        public partial record Tagged(List<string[]> Tags, List<string> Tags_items, Label Note, string Note_reader, int Tags_items1);
+        """);
+
+    [Fact]
+    public void Header_members() => Match("Headers", """
+        namespace Shop;
+
+        [KafkaMessage(NamingPolicy = KafkaNamingPolicy.CamelCase)]
+        public partial record Traced(
+            string Symbol,
+            [KafkaHeader("trace-id")] string? TraceId,
+            [KafkaHeader("tenant")] int Tenant,
+            [KafkaHeader("signature")] byte[]? Signature,
+            double Price);
+        """);
+
+    [Fact]
+    public void A_type_whose_members_all_come_from_headers_compiles()
+    {
+        var (result, _) = GeneratorHarness.Run(Usings + "[KafkaMessage]\npublic partial record Stamp([KafkaHeader(\"trace-id\")] string? TraceId);\n");
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Contains("ReadHeader(_TraceId, \"trace-id\"u8, \"TraceId\", out failure)", Assert.Single(result.GeneratedSources).SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Avro_record() => Match("Avro", """
+        namespace Shop;
+
+        public enum Status { New, Paid }
+
+        [KafkaMessage(Format = KafkaFormat.Avro, NamingPolicy = KafkaNamingPolicy.SnakeCaseLower)]
+        public partial record Order(long OrderId, string? Note, Status Status, [KafkaField(Column = "created")] DateTimeOffset CreatedAt, List<string> Tags);
+        """);
+
+    [Fact]
+    public void Protobuf_record() => Match("Protobuf", """
+        namespace Shop;
+
+        public enum Status { New, Paid }
+
+        [KafkaMessage(Format = KafkaFormat.Protobuf, NamingPolicy = KafkaNamingPolicy.SnakeCaseLower)]
+        public partial record Line(string Sku, uint Quantity);
+
+        [KafkaMessage(Format = KafkaFormat.Protobuf, NamingPolicy = KafkaNamingPolicy.SnakeCaseLower)]
+        public partial record Order(long OrderId, string? Note, Status Status, [KafkaField(Column = "customer_name")] string Customer, List<Line> Lines, byte[] Blob);
+        """);
+
+    [Fact]
     public void A_type_in_the_global_namespace_with_more_than_64_members_compiles()
     {
         var members = string.Join("\n", Enumerable.Range(0, 70).Select(i => $"    public int? M{i} {{ get; set; }}"));

@@ -91,6 +91,42 @@ public sealed class HeadersTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Header_members_of_a_typed_record_are_read_without_IncludeHeaders_and_a_missing_one_is_a_bad_row()
+    {
+        var topic = _kafka.NewTopic("typed-header-members", 2);
+        _kafka.Produce(topic, [
+            LocalMessage.FromStrings(0, 1000, "a", """{"symbol":"X"}""") with
+            {
+                Headers = [new("tenant", Encoding.UTF8.GetBytes("1")), new("trace-id", Encoding.UTF8.GetBytes("t-1")), new("tenant", Encoding.UTF8.GetBytes("2"))],
+            },
+            LocalMessage.FromStrings(1, 2000, "b", """{"symbol":"Y"}""") with { Headers = [new("tenant", Encoding.UTF8.GetBytes("3"))] },
+            LocalMessage.FromStrings(0, 3000, "c", """{"symbol":"Z"}"""),
+        ]);
+
+        using var consumer = new TypedConsumer<TracedOrder>(_kafka.Config(), [SourceTopic.FromEarliest(topic)], new ConsumerOptions { Until = ReplayEnd.EndOffsets });
+        var batches = new List<TypedBatch<TracedOrder>>();
+        while (!consumer.IsComplete)
+        {
+            batches.Add(consumer.Poll(200));
+        }
+
+        try
+        {
+            Assert.Equal(-1, consumer.Schema.GetFieldIndex("headers"));
+            Assert.All(batches, b => Assert.Equal(-1, b.RecordBatch.Schema.GetFieldIndex("headers")));
+            Assert.Equal(3, batches.Sum(b => b.Length));
+            Assert.Equal([("X", 2, "t-1"), ("Y", 3, null)], batches.SelectMany(b => b.Rows.Select(r => (r.Symbol, r.Tenant, r.TraceId))));
+            var error = Assert.Single(batches.SelectMany(b => b.Errors));
+            Assert.Equal((topic, 0, 1L), (error.Topic, error.Partition, error.Offset));
+            Assert.Equal("'Tenant': header 'tenant' is missing, and the member is not nullable", error.Reason);
+        }
+        finally
+        {
+            batches.ForEach(b => b.Dispose());
+        }
+    }
+
     private static IEnumerable<List<(string, string?)>> HeaderRows(RecordBatch batch)
     {
         var headers = (ListArray)batch.Column("headers");
@@ -103,3 +139,6 @@ public sealed class HeadersTests : IDisposable
         }
     }
 }
+
+[KafkaMessage(NamingPolicy = KafkaNamingPolicy.CamelCase)]
+public partial record TracedOrder(string Symbol, [KafkaHeader("tenant")] int Tenant, [KafkaHeader("trace-id")] string? TraceId);

@@ -174,7 +174,7 @@ public sealed class ProtobufFormatTests : IDisposable
     }
 
     /// <summary>Confluent's framing: magic byte, schema id, zig-zag varint count of indexes and the indexes (a lone 0 for [0]), the message.</summary>
-    private static byte[] Frame(int schemaId, int[] indexes, ByteString message)
+    internal static byte[] Frame(int schemaId, int[] indexes, ByteString message)
     {
         using var stream = new MemoryStream();
         stream.WriteByte(0);
@@ -198,7 +198,7 @@ public sealed class ProtobufFormatTests : IDisposable
         return stream.ToArray();
     }
 
-    private static ByteString Message(Action<CodedOutputStream> write)
+    internal static ByteString Message(Action<CodedOutputStream> write)
     {
         using var stream = new MemoryStream();
         var output = new CodedOutputStream(stream, leaveOpen: true);

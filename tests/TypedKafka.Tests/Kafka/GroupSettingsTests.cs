@@ -16,6 +16,15 @@ public sealed class GroupSettingsTests
     }
 
     [Fact]
+    public void A_revocation_callback_without_a_group_is_refused_naming_it()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ConsumerOptions { OnPartitionsRevoked = _ => { } }.Validate());
+
+        Assert.Equal(nameof(ConsumerOptions.OnPartitionsRevoked), error.ParamName);
+        Assert.Contains("ConsumerGroup", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_member_uses_the_group_as_group_id_and_the_cooperative_sticky_assignor()
     {
         var settings = Configure(Config, "loaders");

@@ -31,8 +31,10 @@ internal sealed record MessageSpec
         bool hasConstructorArguments,
         EquatableArray<MemberSpec> members,
         EquatableArray<EnumSpec> enums,
-        EventTimeSpec? eventTime = null)
+        EventTimeSpec? eventTime = null,
+        int format = 0)
     {
+        Format = format;
         HintName = hintName;
         Namespace = @namespace;
         ContainingTypes = containingTypes;
@@ -72,6 +74,9 @@ internal sealed record MessageSpec
 
     /// <summary>The member marked [EventTime], or null.</summary>
     public EventTimeSpec? EventTime { get; }
+
+    /// <summary>How values are encoded: a <see cref="KafkaFormat"/> value.</summary>
+    public int Format { get; }
 }
 
 /// <summary>The member marked [EventTime]: which one, and whether it holds Unix ms or an ISO 8601 time.</summary>
@@ -103,11 +108,12 @@ internal sealed record ContainingTypeSpec
     public string Name { get; }
 }
 
-/// <summary>One member: a column and a JSON member.</summary>
+/// <summary>One member: a column, and a JSON member or a Kafka header.</summary>
 internal sealed record MemberSpec
 {
-    public MemberSpec(string propertyName, string jsonName, string columnName, TypeShape shape, int constructorPosition)
+    public MemberSpec(string propertyName, string jsonName, string columnName, TypeShape shape, int constructorPosition, string? headerName = null)
     {
+        HeaderName = headerName;
         PropertyName = propertyName;
         JsonName = jsonName;
         ColumnName = columnName;
@@ -122,6 +128,9 @@ internal sealed record MemberSpec
     public string ColumnName { get; }
 
     public TypeShape Shape { get; }
+
+    /// <summary>The Kafka header the member is read from ([KafkaHeader]), or null when it is read from the value.</summary>
+    public string? HeaderName { get; }
 
     /// <summary>The member's parameter position in the constructor used for materialization, or -1 when it is set by an initializer.</summary>
     public int ConstructorPosition { get; }

@@ -52,6 +52,21 @@ internal sealed class NumberInto<T>(FixedColumn<T> column, AvroNumber writer) : 
     }
 }
 
+/// <summary>A writer's timestamp-millis into a reader's timestamp-micros column.</summary>
+internal sealed class MillisecondsToMicrosecondsInto(FixedColumn<long> column, string path) : AvroNode
+{
+    public override void Read(ref AvroBinary input)
+    {
+        var milliseconds = input.ReadLong();
+        if (milliseconds is > long.MaxValue / 1000 or < long.MinValue / 1000)
+        {
+            throw new PayloadFormatException($"field '{path}': timestamp-millis {milliseconds} is out of the range of timestamp-micros");
+        }
+
+        column.Append(milliseconds * 1000);
+    }
+}
+
 /// <summary>bytes or string into binary.</summary>
 internal sealed class BytesInto(BytesColumn column) : AvroNode
 {

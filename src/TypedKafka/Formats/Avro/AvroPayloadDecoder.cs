@@ -16,7 +16,7 @@ internal sealed class AvroPayloadDecoder : PayloadDecoder
 {
     private readonly ISchemaRegistryClient _registry;
     private readonly AvroResolver _resolver;
-    private readonly int _readerId;
+    private readonly string _readerDescription;
     private readonly Dictionary<int, (AvroNode? Program, string? Failure)> _programs = [];
 
     public AvroPayloadDecoder(ISchemaRegistryClient registry, SchemaSource source)
@@ -44,9 +44,21 @@ internal sealed class AvroPayloadDecoder : PayloadDecoder
         }
 
         _resolver = new AvroResolver(record);
-        _readerId = id;
+        _readerDescription = $"reader schema id {id} ({record.Fullname})";
         _programs[id] = (_resolver.Resolve(record), null);
         ReaderName = record.Fullname;
+    }
+
+    /// <summary>A decoder whose reader schema is given rather than fetched: a typed record's members (<see cref="MemberSchema"/>).</summary>
+    /// <param name="registry">Where writer schemas are fetched from, by id.</param>
+    /// <param name="reader">The reader schema.</param>
+    /// <param name="readerDescription">What the reader schema is, for the reasons of bad rows: "the members of Order".</param>
+    public AvroPayloadDecoder(ISchemaRegistryClient registry, RecordSchema reader, string readerDescription)
+    {
+        _registry = registry;
+        _resolver = new AvroResolver(reader, matchRecordNames: false);
+        _readerDescription = readerDescription;
+        ReaderName = reader.Fullname;
     }
 
     public string ReaderName { get; }
@@ -126,7 +138,7 @@ internal sealed class AvroPayloadDecoder : PayloadDecoder
         }
         catch (AvroResolutionException e)
         {
-            return (null, $"writer schema id {id} cannot be read as reader schema id {_readerId} ({ReaderName}): {e.Message}");
+            return (null, $"writer schema id {id} cannot be read as {_readerDescription}: {e.Message}");
         }
     }
 }

@@ -22,10 +22,17 @@ internal sealed class AvroResolutionException(string reason) : Exception(reason)
 internal sealed class AvroResolver
 {
     private readonly RecordSchema _reader;
+    private readonly bool _matchRecordNames;
 
-    public AvroResolver(RecordSchema reader)
+    /// <param name="reader">The reader schema.</param>
+    /// <param name="matchRecordNames">
+    /// Whether records resolve only against records of the same name, as Avro's rules say; false for a
+    /// typed record's members, whose record names are the C# types' and say nothing of the writer's.
+    /// </param>
+    public AvroResolver(RecordSchema reader, bool matchRecordNames = true)
     {
         _reader = reader;
+        _matchRecordNames = matchRecordNames;
         var fields = new List<Field>(reader.Fields.Count);
         var columns = new FormatColumn[reader.Fields.Count];
         for (var i = 0; i < reader.Fields.Count; i++)
@@ -160,7 +167,7 @@ internal sealed class AvroResolver
 
     private RecordInto ResolveRecord(RecordSchema writer, RecordSchema reader, StructOfColumn? target, FormatColumn[] columns, string path)
     {
-        if (!NamesMatch(writer, reader))
+        if (_matchRecordNames && !NamesMatch(writer, reader))
         {
             throw new AvroResolutionException($"{Where(path)}the writer's record '{writer.Fullname}' is not the reader's '{reader.Fullname}'");
         }
@@ -252,6 +259,13 @@ internal sealed class AvroResolver
         if (readerLogical is { LogicalTypeName: "decimal" })
         {
             return ResolveDecimal(writer, readerLogical, (FixedColumn<Int128>)column, path);
+        }
+
+        if (readerLogical is { LogicalTypeName: "timestamp-micros" or "local-timestamp-micros" }
+            && writer is LogicalSchema { LogicalTypeName: "timestamp-millis" or "local-timestamp-millis" })
+        {
+            // Both are longs to Avro's resolution, but read as they are, milliseconds would land as microseconds.
+            return new MillisecondsToMicrosecondsInto((FixedColumn<long>)column, path);
         }
 
         if (readerLogical is { LogicalTypeName: "uuid" } && writerBase.Tag is AvroSchema.Type.String or AvroSchema.Type.Bytes)

@@ -1,5 +1,6 @@
 extern alias ProtoNet;
 
+using Confluent.SchemaRegistry;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using ProtoNetSet = ProtoNet::Google.Protobuf.Reflection.FileDescriptorSet;
@@ -69,4 +70,69 @@ internal static class ProtoSchemas
 
         return [.. path];
     }
+
+    /// <summary>
+    /// Reads the message indexes of Confluent's framing (a zig-zag varint count, then the indexes; a
+    /// count of 0 means the file's first message, [0]) into <paramref name="buffer"/>.
+    /// </summary>
+    public static ReadOnlySpan<int> ReadMessageIndexes(ref ProtoWire input, ref int[] buffer)
+    {
+        var count = ZigZag(input.ReadVarint());
+        var indexCount = count == 0 ? 1 : count;
+        if (indexCount is < 0 or > 64)
+        {
+            throw new PayloadFormatException($"not in Confluent's Protobuf wire format: {count} message indexes");
+        }
+
+        if (buffer.Length < indexCount)
+        {
+            buffer = new int[indexCount];
+        }
+
+        buffer[0] = 0;
+        for (var i = 0; i < count; i++)
+        {
+            buffer[i] = ZigZag(input.ReadVarint());
+        }
+
+        return buffer.AsSpan(0, indexCount);
+    }
+
+    /// <summary>
+    /// The writer's .proto file of schema id <paramref name="id"/>, or why its rows cannot be read
+    /// (an id the registry lacks, another schema type, a file that does not parse).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The registry could not be asked: not the row's fault, so not a bad row.</exception>
+    public static (FileDescriptor? File, string? Failure) FetchWriter(ISchemaRegistryClient registry, int id)
+    {
+        Confluent.SchemaRegistry.Schema schema;
+        try
+        {
+            schema = registry.GetSchemaAsync(id).GetAwaiter().GetResult();
+        }
+        catch (SchemaRegistryException e) when (e.Status == System.Net.HttpStatusCode.NotFound)
+        {
+            return (null, $"schema id {id} is not in the schema registry");
+        }
+        catch (Exception e) when (e is SchemaRegistryException or HttpRequestException or TaskCanceledException)
+        {
+            throw new InvalidOperationException($"Fetching Protobuf schema id {id} from the schema registry failed: {e.Message}", e);
+        }
+
+        if (schema.SchemaType != SchemaType.Protobuf)
+        {
+            return (null, $"schema id {id} is a {schema.SchemaType} schema, not Protobuf");
+        }
+
+        try
+        {
+            return (Parse(schema.SchemaString), null);
+        }
+        catch (FormatException e)
+        {
+            return (null, $"schema id {id} is not a .proto file this reader can use: {e.Message}");
+        }
+    }
+
+    private static int ZigZag(ulong value) => (int)(value >> 1) ^ -(int)(value & 1);
 }

@@ -59,26 +59,7 @@ internal sealed class ProtobufPayloadDecoder : PayloadDecoder
     {
         var id = ConfluentWireFormat.ReadSchemaId(value, out var body);
         var input = new ProtoWire(body);
-        var count = ZigZag(input.ReadVarint());
-        var indexCount = count == 0 ? 1 : count;
-        if (indexCount is < 0 or > 64)
-        {
-            throw new PayloadFormatException($"not in Confluent's Protobuf wire format: {count} message indexes");
-        }
-
-        if (_indexes.Length < indexCount)
-        {
-            _indexes = new int[indexCount];
-        }
-
-        // No indexes written (count 0) means the file's first message.
-        _indexes[0] = 0;
-        for (var i = 0; i < count; i++)
-        {
-            _indexes[i] = ZigZag(input.ReadVarint());
-        }
-
-        var indexes = _indexes.AsSpan(0, (int)indexCount);
+        var indexes = ProtoSchemas.ReadMessageIndexes(ref input, ref _indexes);
         CheckWriter(id, indexes);
         _reader.Read(body[input.Position..]);
     }
@@ -100,8 +81,6 @@ internal sealed class ProtobufPayloadDecoder : PayloadDecoder
     }
 
     public override IArrowArray[] Build() => [.. _reader.Columns.Select(c => c.Build())];
-
-    private static int ZigZag(ulong value) => (int)(value >> 1) ^ -(int)(value & 1);
 
     /// <summary>Once per schema id (and index path): the writer's message must be the reader's.</summary>
     private void CheckWriter(int id, ReadOnlySpan<int> indexes)
@@ -126,35 +105,15 @@ internal sealed class ProtobufPayloadDecoder : PayloadDecoder
 
     private string? Inspect(int id, ReadOnlySpan<int> indexes)
     {
-        Confluent.SchemaRegistry.Schema schema;
-        try
+        var (file, failure) = ProtoSchemas.FetchWriter(_registry, id);
+        if (file is null)
         {
-            schema = _registry.GetSchemaAsync(id).GetAwaiter().GetResult();
-        }
-        catch (SchemaRegistryException e) when (e.Status == System.Net.HttpStatusCode.NotFound)
-        {
-            return $"schema id {id} is not in the schema registry";
-        }
-        catch (Exception e) when (e is SchemaRegistryException or HttpRequestException or TaskCanceledException)
-        {
-            throw new InvalidOperationException($"Fetching Protobuf schema id {id} from the schema registry failed: {e.Message}", e);
+            return failure;
         }
 
-        if (schema.SchemaType != SchemaType.Protobuf)
-        {
-            return $"schema id {id} is a {schema.SchemaType} schema, not Protobuf";
-        }
-
-        try
-        {
-            var message = ProtoSchemas.Find(ProtoSchemas.Parse(schema.SchemaString), indexes);
-            return message is null
-                ? $"schema id {id} has no message at indexes [{string.Join(", ", indexes.ToArray())}]"
-                : message.FullName == _messageName ? null : $"schema id {id} writes message '{message.FullName}', not the reader's '{_messageName}'";
-        }
-        catch (FormatException e)
-        {
-            return $"schema id {id} is not a .proto file this reader can use: {e.Message}";
-        }
+        var message = ProtoSchemas.Find(file, indexes);
+        return message is null
+            ? $"schema id {id} has no message at indexes [{string.Join(", ", indexes.ToArray())}]"
+            : message.FullName == _messageName ? null : $"schema id {id} writes message '{message.FullName}', not the reader's '{_messageName}'";
     }
 }

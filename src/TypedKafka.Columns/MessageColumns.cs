@@ -14,6 +14,8 @@ public abstract class MessageColumns
 {
     private readonly ArrowColumn[] _columns;
     private byte[] _nameScratch = new byte[64];
+    private byte[] _headerScratch = new byte[64];
+    private MessageHeaders _headers;
 
     /// <param name="names">The column names, in member declaration order.</param>
     /// <param name="columns">The columns, in the same order.</param>
@@ -38,6 +40,18 @@ public abstract class MessageColumns
 
     /// <summary>One field per member, in declaration order.</summary>
     public IReadOnlyList<Field> Fields { get; }
+
+    /// <summary>
+    /// The name each member has in the value (JSON member or Avro field), in declaration order, null
+    /// for a member read from a header; null as a whole when every member's is its column name.
+    /// </summary>
+    public virtual IReadOnlyList<string?>? PayloadNames => null;
+
+    /// <summary>How the type's values are encoded (<c>[KafkaMessage(Format = ...)]</c>).</summary>
+    public virtual KafkaFormat Format => KafkaFormat.Json;
+
+    /// <summary>One column per member, in declaration order, for code that walks the columns.</summary>
+    public IReadOnlyList<ArrowColumn> Columns => _columns;
 
     /// <summary>Rows appended since the last build.</summary>
     public int Length { get; private set; }
@@ -65,6 +79,23 @@ public abstract class MessageColumns
         return true;
     }
 
+    /// <summary>Whether some members are read from Kafka headers ([KafkaHeader]): then rows are read with <see cref="TryRead(ref Utf8JsonReader, MessageHeaders, out DecodeError)"/>.</summary>
+    public virtual bool ReadsHeaders => false;
+
+    /// <summary>Reads the JSON object the reader is on, and the header members from <paramref name="headers"/>, into one new row.</summary>
+    public bool TryRead(ref Utf8JsonReader reader, MessageHeaders headers, out DecodeError error)
+    {
+        _headers = headers;
+        try
+        {
+            return TryRead(ref reader, out error);
+        }
+        finally
+        {
+            _headers = default;
+        }
+    }
+
     /// <summary>A row with every member null (and every nested column holding a placeholder).</summary>
     public void AppendNullRow()
     {
@@ -88,7 +119,7 @@ public abstract class MessageColumns
     }
 
     /// <summary>The Unix ms that row <paramref name="row"/> (since the last build) holds in the [EventTime] member's column, or null.</summary>
-    internal long? EventTimeAt(int column, int row) => _columns[column] switch
+    public long? EventTimeAt(int column, int row) => _columns[column] switch
     {
         TimestampColumn times => times.TryGetValue(row, out var microseconds) ? Math.DivRem(microseconds, 1000, out var rest) - (rest < 0 ? 1 : 0) : null,
         NumberColumn<long> numbers => numbers.TryGetValue(row, out var milliseconds) ? milliseconds : null,
@@ -161,6 +192,98 @@ public abstract class MessageColumns
         return false;
     }
 
+    /// <summary>
+    /// Reads a [KafkaHeader] member from the last header named <paramref name="header"/> (UTF-8): a
+    /// string column takes the header's text, a binary column its bytes, any other column the text
+    /// read as a JSON scalar (a number, true, false, null) or else as a JSON string's content (a time,
+    /// a Guid, an enum name). A missing or null header is null for a nullable member, an error otherwise.
+    /// </summary>
+    protected bool ReadHeader(ArrowColumn column, ReadOnlySpan<byte> header, string member, out DecodeError error)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        var found = _headers.TryGetLast(header, out var value, out var isNull);
+        if (!found || isNull)
+        {
+            if (column.IsNullable)
+            {
+                column.AppendNull();
+                error = default;
+                return true;
+            }
+
+            error = HeaderError(header, found ? "is null, and the member is not nullable" : "is missing, and the member is not nullable").Within(member);
+            return false;
+        }
+
+        switch (column)
+        {
+            case StringColumn text:
+                if (!System.Text.Unicode.Utf8.IsValid(value))
+                {
+                    error = HeaderError(header, "is not valid UTF-8").Within(member);
+                    return false;
+                }
+
+                text.Append(value);
+                error = default;
+                return true;
+            case BinaryColumn bytes:
+                bytes.Append(value);
+                error = default;
+                return true;
+        }
+
+        var json = value;
+        if (!IsJsonScalar(value))
+        {
+            if (value.IndexOfAny((byte)'"', (byte)'\\') >= 0 || value.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0)
+            {
+                // Quoting such text would take escaping, and no time, Guid or enum name contains these.
+                error = HeaderError(header, "holds a quote, a backslash or a control character, which no value of the member's type has").Within(member);
+                return false;
+            }
+
+            if (_headerScratch.Length < value.Length + 2)
+            {
+                _headerScratch = new byte[(value.Length + 2) * 2];
+            }
+
+            _headerScratch[0] = (byte)'"';
+            value.CopyTo(_headerScratch.AsSpan(1));
+            _headerScratch[value.Length + 1] = (byte)'"';
+            json = _headerScratch.AsSpan(0, value.Length + 2);
+        }
+
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        if (column.TryAppend(ref reader, out error))
+        {
+            return true;
+        }
+
+        error = DecodeError.Create($"header '{System.Text.Encoding.UTF8.GetString(header)}': {error}").Within(member);
+        return false;
+    }
+
+    private static DecodeError HeaderError(ReadOnlySpan<byte> header, string message) =>
+        DecodeError.Create($"header '{System.Text.Encoding.UTF8.GetString(header)}' {message}");
+
+    /// <summary>Whether the text is exactly one JSON number, true, false or null.</summary>
+    private static bool IsJsonScalar(ReadOnlySpan<byte> text)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(text);
+            return reader.Read()
+                && reader.TokenType is JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null
+                && reader.BytesConsumed == text.Length;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>A member given twice in one object: a column holds one value per row, so which one would be a guess.</summary>
     protected static bool DuplicateMember(string member, out DecodeError error)
     {
@@ -191,7 +314,7 @@ public static class ArrowMessage
 
     /// <summary>
     /// <typeparamref name="T"/>'s [EventTime] member, or null: its <see cref="EventTimeMember.Read"/> can serve as
-    /// <see cref="ConsumerOptions.Timestamp"/> of a raw <see cref="ConsumerManager"/>.
+    /// <c>ConsumerOptions.Timestamp</c> of a raw <c>ConsumerManager</c>.
     /// </summary>
     public static EventTimeMember? EventTimeOf<T>()
         where T : IArrowMessage<T> => T.EventTime;

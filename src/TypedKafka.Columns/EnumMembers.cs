@@ -34,11 +34,16 @@ public sealed class EnumMembers
     /// <summary>The enum's name, for error messages.</summary>
     public string EnumName { get; }
 
-    internal ReadOnlySpan<byte> Utf8Name(int index) => _names[index];
+    /// <summary>The name of the member at <paramref name="index"/> as stored, UTF-8.</summary>
+    public ReadOnlySpan<byte> Utf8Name(int index) => _names[index];
+
+    /// <summary>How many members the enum has.</summary>
+    public int Count => _names.Length;
 
     internal long Value(int index) => _values[index];
 
-    internal int IndexOfName(ReadOnlySpan<byte> name)
+    /// <summary>The index of the member named <paramref name="name"/> (UTF-8; exactly, else ignoring ASCII case), or -1.</summary>
+    public int IndexOfName(ReadOnlySpan<byte> name)
     {
         for (var i = 0; i < _names.Length; i++)
         {

@@ -5,7 +5,7 @@ namespace TypedKafka;
 
 /// <summary>
 /// A message type with an Arrow schema, a JSON decoder into Arrow columns and a row reader.
-/// The source generator implements it for every <see cref="KafkaMessageAttribute"/> type; it is not
+/// The source generator implements it for every <c>KafkaMessageAttribute</c> type; it is not
 /// meant to be implemented by hand.
 /// </summary>
 /// <typeparam name="TSelf">The message type itself.</typeparam>
@@ -22,7 +22,7 @@ public interface IArrowMessage<TSelf>
     static abstract MessageReader<TSelf> CreateReader(IReadOnlyList<IArrowArray> columns);
 
     /// <summary>
-    /// The member marked <see cref="EventTimeAttribute"/>, which typed consumers order by; null (the
+    /// The member marked <c>EventTimeAttribute</c>, which typed consumers order by; null (the
     /// default, so that types without one need nothing) orders by the broker's timestamp.
     /// </summary>
     static virtual EventTimeMember? EventTime => null;

@@ -34,7 +34,8 @@ public abstract class VariableWidthColumn : ArrowColumn
         _validity.Truncate(length);
     }
 
-    internal void Append(ReadOnlySpan<byte> value)
+    /// <summary>Appends <paramref name="value"/>'s bytes as the next row.</summary>
+    public void Append(ReadOnlySpan<byte> value)
     {
         value.CopyTo(_data.Reserve(value.Length));
         _data.Commit(value.Length);
@@ -142,12 +143,15 @@ public sealed class BinaryColumn : VariableWidthColumn
     }
 }
 
-/// <summary>An enum stored by name (<see cref="KafkaEnumFormat.Name"/>) in a utf8 column.</summary>
+/// <summary>An enum stored by name (<c>KafkaEnumFormat.Name</c>) in a utf8 column.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class EnumColumn : VariableWidthColumn
 {
     private readonly EnumMembers _members;
     private byte[] _scratch = new byte[64];
+
+    /// <summary>The enum's members.</summary>
+    public EnumMembers Members => _members;
 
     /// <param name="members">The enum's members.</param>
     /// <param name="nullable">Whether JSON null is accepted.</param>

@@ -36,7 +36,8 @@ public abstract class FixedWidthColumn<T> : ArrowColumn
         _validity.Truncate(length);
     }
 
-    internal void AppendValue(T value) => Append(value);
+    /// <summary>Appends <paramref name="value"/> as the next row.</summary>
+    public void AppendValue(T value) => Append(value);
 
     /// <summary>The value of row <paramref name="row"/> since the last build; false when it is null.</summary>
     internal bool TryGetValue(int row, out T value)
@@ -168,7 +169,7 @@ public sealed class NumberColumn<T> : FixedWidthColumn<T>
 }
 
 /// <summary>
-/// An enum stored as its underlying integer (<see cref="KafkaEnumFormat.Value"/>): JSON may hold any
+/// An enum stored as its underlying integer (<c>KafkaEnumFormat.Value</c>): JSON may hold any
 /// number, flag combinations included, or the name of a defined member.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]

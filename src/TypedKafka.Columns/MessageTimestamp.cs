@@ -4,7 +4,7 @@ namespace TypedKafka;
 
 /// <summary>
 /// Reads a message's event time (Unix ms) from its key, value and headers, for
-/// <see cref="ConsumerOptions.Timestamp"/>; null means "order by the broker's timestamp". An
+/// <c>ConsumerOptions.Timestamp</c>; null means "order by the broker's timestamp". An
 /// exception fails the poll, naming the message's topic, partition and offset.
 /// </summary>
 /// <param name="key">The key's bytes; empty when the key is null.</param>

@@ -7,7 +7,7 @@ namespace TypedKafka.Columns;
 
 /// <summary>Arrays and lists as an Arrow list of <typeparamref name="TItem"/>: int32 offsets into one item column.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class ListColumn<TItem> : ArrowColumn
+public sealed class ListColumn<TItem> : ArrowColumn, IListColumn
     where TItem : ArrowColumn
 {
     private GrowableBuffer<int> _offsets = new(256);
@@ -23,6 +23,8 @@ public sealed class ListColumn<TItem> : ArrowColumn
 
     /// <summary>The column every list's items are appended to.</summary>
     public TItem Items { get; }
+
+    ArrowColumn IListColumn.Items => Items;
 
     /// <inheritdoc/>
     public override void AppendNull()
@@ -84,11 +86,20 @@ public sealed class StructColumn : ArrowColumn
 {
     private readonly MessageColumns _members;
 
+    /// <summary>The nested type's columns.</summary>
+    public MessageColumns Members => _members;
+
     /// <param name="members">The nested type's columns.</param>
     /// <param name="nullable">Whether JSON null is accepted.</param>
     public StructColumn(MessageColumns members, bool nullable)
         : base(new StructType(members?.Fields.ToArray() ?? throw new ArgumentNullException(nameof(members))), nullable)
     {
+        if (members.ReadsHeaders)
+        {
+            // Headers belong to the message, not to a value nested in it: there would be none to read.
+            throw new NotSupportedException($"{members.GetType().DeclaringType?.Name ?? members.GetType().Name} has [KafkaHeader] members, so it can only be the message type itself, not a member of another [KafkaMessage] type.");
+        }
+
         _members = members;
     }
 
@@ -125,4 +136,11 @@ public sealed class StructColumn : ArrowColumn
         var validity = _validity.Build();
         return new ArrayData(Type, length, nulls, 0, [validity], children);
     }
+}
+
+/// <summary>A list column whatever its item column's type, for code that walks columns.</summary>
+public interface IListColumn
+{
+    /// <summary>The column of the list's items.</summary>
+    ArrowColumn Items { get; }
 }

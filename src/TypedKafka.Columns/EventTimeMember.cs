@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace TypedKafka.Columns;
 
 /// <summary>
-/// The <see cref="EventTimeAttribute"/> member of a [KafkaMessage] type: where its column is and how
+/// The <c>EventTimeAttribute</c> member of a [KafkaMessage] type: where its column is and how
 /// its value is read from a payload before the payload is decoded. Support for generated code.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]

@@ -8,21 +8,27 @@ namespace TypedKafka.Columns;
 /// <summary>
 /// A managed array that only grows, reused batch after batch: after the first batches a decoder
 /// allocates nothing per row. <see cref="ToArrow"/> copies the used part into native memory, as the
-/// rest of TypedKafka's batches are.
+/// rest of TypedKafka's batches are. A building block of columns, here and in the registry formats' decoders.
 /// </summary>
-internal struct GrowableBuffer<T>
+/// <typeparam name="T">The item type.</typeparam>
+public struct GrowableBuffer<T>
     where T : unmanaged
 {
     private T[] _items;
 
+    /// <summary>An empty buffer with room for <paramref name="capacity"/> items (at least 4).</summary>
     public GrowableBuffer(int capacity) => _items = new T[Math.Max(capacity, 4)];
 
+    /// <summary>Items used.</summary>
     public int Count { get; private set; }
 
+    /// <summary>The used items.</summary>
     public readonly Span<T> Used => _items.AsSpan(0, Count);
 
+    /// <summary>The item at <paramref name="index"/> (not checked against <see cref="Count"/>).</summary>
     public readonly T this[int index] => _items[index];
 
+    /// <summary>Appends <paramref name="item"/>, growing the array if need be.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(T item)
     {
@@ -46,10 +52,13 @@ internal struct GrowableBuffer<T>
         return _items.AsSpan(Count);
     }
 
+    /// <summary>Counts <paramref name="length"/> items written into the span <see cref="Reserve"/> gave as used.</summary>
     public void Commit(int length) => Count += length;
 
+    /// <summary>Keeps the first <paramref name="count"/> items.</summary>
     public void Truncate(int count) => Count = count;
 
+    /// <summary>Starts over, keeping the array.</summary>
     public void Clear() => Count = 0;
 
     /// <summary>The first <paramref name="count"/> items, copied into a native Arrow buffer.</summary>
@@ -79,15 +88,18 @@ internal struct GrowableBuffer<T>
 /// A validity bitmap that exists only once a null was appended: columns without nulls, the common
 /// case, never touch bits and get Arrow's empty validity buffer.
 /// </summary>
-internal struct ValidityBitmap
+public struct ValidityBitmap
 {
     private byte[]? _bits;
     private byte[]? _spare;
 
+    /// <summary>Rows appended.</summary>
     public int Length { get; private set; }
 
+    /// <summary>Null rows appended.</summary>
     public int NullCount { get; private set; }
 
+    /// <summary>Appends a valid row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AppendValid()
     {
@@ -99,6 +111,7 @@ internal struct ValidityBitmap
         Length++;
     }
 
+    /// <summary>Appends a null row (the first one creates the bits).</summary>
     public void AppendNull()
     {
         if (_bits is null)
@@ -114,8 +127,10 @@ internal struct ValidityBitmap
         NullCount++;
     }
 
+    /// <summary>Whether row <paramref name="index"/> is valid.</summary>
     public readonly bool IsValid(int index) => _bits is null || (_bits[index >> 3] & (1 << (index & 7))) != 0;
 
+    /// <summary>Keeps the first <paramref name="length"/> rows.</summary>
     public void Truncate(int length)
     {
         if (_bits is not null)
