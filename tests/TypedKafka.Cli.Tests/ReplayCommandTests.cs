@@ -251,14 +251,29 @@ public sealed class ReplayCommandTests : IDisposable
         var output = Path.Combine(_folder, "until-end.arrow");
         using var stopProducing = new CancellationTokenSource();
         var producedLive = 0;
-        var producer = Task.Run(async () =>
+        var notDelivered = 0;
+        // One long-lived producer appends thousands of messages a second (LocalKafkaCluster.Produce
+        // makes a producer per call, a few a second), so the log grows throughout the replay, which
+        // lasts at least the consumer's assignment and first fetch after the end offsets are taken.
+        using var liveProducer = new Confluent.Kafka.ProducerBuilder<Confluent.Kafka.Null, string>(
+            new Confluent.Kafka.ProducerConfig { BootstrapServers = _cluster.BootstrapServers, LingerMs = 1 }).Build();
+        var producer = Task.Run(() =>
         {
-            // Produced from before the command starts until it exits: the log grows throughout the replay.
             for (var i = 0; !stopProducing.IsCancellationRequested; i++)
             {
-                _cluster.Produce("clicks", [LocalMessage.FromStrings(i % 3, Base + 10_000 + i, null, $"live-{i}")]);
-                Interlocked.Increment(ref producedLive);
-                await Task.Yield();
+                var message = new Confluent.Kafka.Message<Confluent.Kafka.Null, string>
+                {
+                    Value = $"live-{i}",
+                    Timestamp = new Confluent.Kafka.Timestamp(Base + 10_000 + i, Confluent.Kafka.TimestampType.CreateTime),
+                };
+                liveProducer.Produce(new Confluent.Kafka.TopicPartition("clicks", i % 3), message, report =>
+                {
+                    Interlocked.Increment(ref report.Error.IsError ? ref notDelivered : ref producedLive);
+                });
+                if (i % 100 == 99)
+                {
+                    liveProducer.Flush(TimeSpan.FromSeconds(30));
+                }
             }
         });
         await Eventually(() => Volatile.Read(ref producedLive) > 0);
@@ -269,6 +284,7 @@ public sealed class ReplayCommandTests : IDisposable
         await producer;
 
         Assert.True(exit == 0, _stderr.ToString());
+        Assert.Equal(0, notDelivered);
         // The end offsets captured at start, as the first progress line reports them.
         var captured = long.Parse(System.Text.RegularExpressions.Regex.Match(_stdout.ToString(), @"consumed [\d,]+/([\d,]+) of the replay").Groups[1].Value.Replace(",", string.Empty, StringComparison.Ordinal));
         var rows = ReadArrowFile(output);
