@@ -97,12 +97,15 @@ static void Measure(Settings s, string bootstrap, string topic, long produced, b
 
     if (withKcat && s.Only is null or "kcat")
     {
-        readers.Add((KcatReader, () =>
+        // kcat is a child process: its CPU comes from the reaped child's rusage, not this process's.
+        Measurement ReadWithKcat()
         {
             var wall = Stopwatch.StartNew();
             var (count, cpu, user) = Kcat.Read(bootstrap, topic, produced, s.KcatSet);
             return Report(new Measurement(KcatReader, count, cpu, user, wall.Elapsed));
-        }));
+        }
+
+        readers.Add((KcatReader, ReadWithKcat));
     }
 
     Console.WriteLine("warm-up (not measured):");

@@ -1,10 +1,10 @@
 using System.Text;
 using Apache.Arrow;
+using Apache.Arrow.Arrays;
 using Apache.Arrow.Types;
 using Avro;
 using Avro.Generic;
 using Avro.Specific;
-using Apache.Arrow.Arrays;
 using Confluent.SchemaRegistry;
 using TypedKafka.Testing;
 

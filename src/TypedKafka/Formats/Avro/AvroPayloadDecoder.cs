@@ -1,8 +1,8 @@
 using Apache.Arrow;
-using Field = Apache.Arrow.Field;
 using Avro;
 using Confluent.SchemaRegistry;
 using AvroSchema = Avro.Schema;
+using Field = Apache.Arrow.Field;
 
 namespace TypedKafka.Formats.Avro;
 

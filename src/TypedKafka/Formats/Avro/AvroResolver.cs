@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text;
 using Apache.Arrow;
-using Field = Apache.Arrow.Field;
 using Apache.Arrow.Types;
 using Avro;
 using Newtonsoft.Json.Linq;
 using AvroSchema = Avro.Schema;
+using Field = Apache.Arrow.Field;
 
 namespace TypedKafka.Formats.Avro;
 
