@@ -50,77 +50,43 @@ internal sealed class ProtoMemberReader
     /// <exception cref="PayloadFormatException">The bytes are not the writer's message; columns may hold part of the row.</exception>
     public void Read(ReadOnlySpan<byte> data)
     {
-        foreach (var slot in _slots)
-        {
-            slot.IsSet = false;
-        }
-
-        var input = new ProtoWire(data);
-        while (!input.AtEnd)
-        {
-            var tag = input.ReadVarint();
-            var number = (int)(tag >> 3);
-            var wireType = (int)(tag & 7);
-            if (_byNumber.TryGetValue(number, out var slot))
-            {
-                slot.Take(ref input, wireType);
-            }
-            else
-            {
-                input.Skip(wireType, number);
-            }
-        }
-
-        foreach (var slot in _slots)
-        {
-            slot.Flush(data);
-        }
-
+        ProtoFieldSlot.ReadMessage(data, _slots, _byNumber);
         _struct?.EndStruct();
     }
 
     /// <summary>A member and the writer's field bound to it (none: the member is always null).</summary>
-    private sealed class MemberSlot
+    private sealed class MemberSlot : ProtoFieldSlot
     {
         private readonly ProtoMemberTarget _member;
         private readonly FieldDescriptor? _field;
-        private readonly ProtoType _type;
-        private readonly bool _repeated;
         private readonly bool _presence;
-        private readonly string _path;
         private readonly ProtoMemberTarget _items;
         private readonly ProtoMemberReader? _message;
         private readonly Dictionary<int, byte[]>? _enumNames;
-        private ulong _bits;
-        private int _start;
-        private int _length;
 
         public MemberSlot(ProtoMemberTarget member, FieldDescriptor? field)
+            : base(field?.FieldType ?? default, field?.FieldNumber ?? 0, field?.IsRepeated ?? false, field?.FullName ?? member.PayloadName)
         {
             _member = member;
             _field = field;
             _items = member;
             if (field is null)
             {
-                _path = member.PayloadName;
                 return;
             }
 
-            _type = field.FieldType;
-            _repeated = field.IsRepeated;
             _presence = !field.IsRepeated && field.HasPresence;
-            _path = field.FullName;
-            if (_repeated != (member.Kind == MemberKind.List))
+            if (field.IsRepeated != (member.Kind == MemberKind.List))
             {
                 throw Mismatch(member, field);
             }
 
-            if (_repeated)
+            if (field.IsRepeated)
             {
                 _items = member.Item!;
             }
 
-            if (!Fits(_items.Kind, _type))
+            if (!Fits(_items.Kind, Type))
             {
                 throw Mismatch(member, field);
             }
@@ -145,112 +111,55 @@ internal sealed class ProtoMemberReader
             }
         }
 
-        public bool IsSet { get; set; }
+        protected override void AppendItemBytes(ReadOnlySpan<byte> bytes) => AppendBytes(_items, bytes);
 
-        public void Take(ref ProtoWire input, int wireType)
+        protected override void AppendItemScalar(ulong bits) => AppendScalar(_items, bits);
+
+        protected override void EndRepeated() => ((ListOfColumn)_member.Column).EndList();
+
+        protected override void Write(ReadOnlySpan<byte> bytes, ulong bits)
         {
-            if (_repeated)
+            if (_message is not null || Type is ProtoType.String or ProtoType.Bytes)
             {
-                if (wireType == ProtoWire.LengthDelimited && IsPackable(_type))
-                {
-                    var packed = new ProtoWire(input.ReadLengthDelimited());
-                    var itemWire = WireTypeOf(_type);
-                    while (!packed.AtEnd)
-                    {
-                        AppendScalar(_items, packed.ReadValue(itemWire, _path));
-                    }
-
-                    return;
-                }
-
-                CheckWireType(wireType);
-                if (_message is not null)
-                {
-                    _message.Read(input.ReadLengthDelimited());
-                }
-                else if (wireType == ProtoWire.LengthDelimited)
-                {
-                    AppendBytes(_items, input.ReadLengthDelimited());
-                }
-                else
-                {
-                    AppendScalar(_items, input.ReadValue(wireType, _path));
-                }
-
-                return;
-            }
-
-            CheckWireType(wireType);
-            IsSet = true;
-            if (wireType == ProtoWire.LengthDelimited)
-            {
-                // Where the value lies in this message's bytes: read at the message's end, when its last occurrence is known.
-                (_start, _length) = input.ReadLengthDelimitedRange();
+                AppendBytes(_member, bytes);
             }
             else
             {
-                _bits = input.ReadValue(wireType, _path);
+                AppendScalar(_member, bits);
             }
         }
 
-        public void Flush(ReadOnlySpan<byte> data)
+        protected override void WriteAbsent()
         {
-            if (_field is null)
+            if (_field is null || (_presence && _member.Nullable))
             {
                 _member.Column.AppendNull();
-                return;
             }
-
-            if (_repeated)
+            else if (_message is not null)
             {
-                ((ListOfColumn)_member.Column).EndList();
-                return;
+                // A non-nullable member takes what protobuf's getters give: the message with every field at its default.
+                _message.Read(default);
             }
-
-            if (!IsSet)
+            else if (Type is ProtoType.String or ProtoType.Bytes)
             {
-                if (_presence && _member.Nullable)
-                {
-                    _member.Column.AppendNull();
-                }
-                else if (_message is not null)
-                {
-                    // A non-nullable member takes what protobuf's getters give: the message with every field at its default.
-                    _message.Read(default);
-                }
-                else if (_type is ProtoType.String or ProtoType.Bytes)
-                {
-                    ((BytesColumn)_member.Column).Append(default);
-                }
-                else
-                {
-                    AppendScalar(_member, 0);
-                }
-
-                return;
-            }
-
-            if (_message is not null)
-            {
-                _message.Read(data.Slice(_start, _length));
-            }
-            else if (_type is ProtoType.String or ProtoType.Bytes)
-            {
-                AppendBytes(_member, data.Slice(_start, _length));
+                ((BytesColumn)_member.Column).Append(default);
             }
             else
             {
-                AppendScalar(_member, _bits);
+                AppendScalar(_member, 0);
             }
         }
 
+        /// <summary>A length-delimited value: a nested message's members, or a string's or bytes' bytes.</summary>
         private void AppendBytes(ProtoMemberTarget target, ReadOnlySpan<byte> bytes)
         {
-            if (_type == ProtoType.String && !System.Text.Unicode.Utf8.IsValid(bytes))
+            if (_message is not null)
             {
-                throw new PayloadFormatException($"field '{_path}': the string is not valid UTF-8");
+                _message.Read(bytes);
+                return;
             }
 
+            CheckUtf8(bytes);
             ((BytesColumn)target.Column).Append(bytes);
         }
 
@@ -264,11 +173,11 @@ internal sealed class ProtoMemberReader
                     ((FixedColumn<int>)column).Append(Int32Of(bits));
                     break;
                 case MemberKind.Int64:
-                    ((FixedColumn<long>)column).Append(_type switch
+                    ((FixedColumn<long>)column).Append(Type switch
                     {
                         ProtoType.Int32 or ProtoType.SInt32 or ProtoType.SFixed32 => Int32Of(bits),
                         ProtoType.UInt32 or ProtoType.Fixed32 => (uint)bits,
-                        ProtoType.SInt64 => (long)(bits >> 1) ^ -(long)(bits & 1),
+                        ProtoType.SInt64 => ZigZag64(bits),
                         _ => (long)bits,
                     });
                     break;
@@ -276,13 +185,13 @@ internal sealed class ProtoMemberReader
                     ((FixedColumn<uint>)column).Append((uint)bits);
                     break;
                 case MemberKind.UInt64:
-                    ((FixedColumn<ulong>)column).Append(_type is ProtoType.UInt32 or ProtoType.Fixed32 ? (uint)bits : bits);
+                    ((FixedColumn<ulong>)column).Append(Type is ProtoType.UInt32 or ProtoType.Fixed32 ? (uint)bits : bits);
                     break;
                 case MemberKind.Float:
                     ((FixedColumn<float>)column).Append(BitConverter.UInt32BitsToSingle((uint)bits));
                     break;
                 case MemberKind.Double:
-                    ((FixedColumn<double>)column).Append(_type == ProtoType.Float ? BitConverter.UInt32BitsToSingle((uint)bits) : BitConverter.UInt64BitsToDouble(bits));
+                    ((FixedColumn<double>)column).Append(Type == ProtoType.Float ? BitConverter.UInt32BitsToSingle((uint)bits) : BitConverter.UInt64BitsToDouble(bits));
                     break;
                 case MemberKind.Bool:
                     ((BoolColumn)column).Append(bits != 0);
@@ -293,7 +202,7 @@ internal sealed class ProtoMemberReader
                     {
                         var writerName = _field!.EnumType.FindValueByNumber(number)?.Name;
                         throw new PayloadFormatException(
-                            $"field '{_path}': enum value {(writerName is null ? number.ToString(CultureInfo.InvariantCulture) : $"{writerName} ({number})")} is not a member of {target.Enum!.EnumName} (member '{target.Path}')");
+                            $"field '{Path}': enum value {(writerName is null ? number.ToString(CultureInfo.InvariantCulture) : $"{writerName} ({number})")} is not a member of {target.Enum!.EnumName} (member '{target.Path}')");
                     }
 
                     ((BytesColumn)column).Append(name);
@@ -303,16 +212,7 @@ internal sealed class ProtoMemberReader
             }
         }
 
-        private int Int32Of(ulong bits) => _type == ProtoType.SInt32 ? (int)((uint)bits >> 1) ^ -(int)(bits & 1) : (int)bits;
-
-        private void CheckWireType(int wireType)
-        {
-            var expected = WireTypeOf(_type);
-            if (wireType != expected)
-            {
-                throw new PayloadFormatException($"field '{_path}' (number {_field!.FieldNumber}) has wire type {wireType}, not the {expected} of its type {_type}");
-            }
-        }
+        private int Int32Of(ulong bits) => Type == ProtoType.SInt32 ? ZigZag32(bits) : (int)bits;
 
         /// <summary>Whether a field of <paramref name="type"/> fills a column of <paramref name="kind"/> without loss.</summary>
         private static bool Fits(MemberKind kind, ProtoType type) => kind switch
@@ -351,15 +251,5 @@ internal sealed class ProtoMemberReader
             MemberKind.List => $"a list of {Describe(member.Item!)}",
             var kind => kind.ToString().ToLowerInvariant(),
         };
-
-        private static int WireTypeOf(ProtoType type) => type switch
-        {
-            ProtoType.Fixed64 or ProtoType.SFixed64 or ProtoType.Double => ProtoWire.Fixed64,
-            ProtoType.Fixed32 or ProtoType.SFixed32 or ProtoType.Float => ProtoWire.Fixed32,
-            ProtoType.String or ProtoType.Bytes or ProtoType.Message => ProtoWire.LengthDelimited,
-            _ => ProtoWire.Varint,
-        };
-
-        private static bool IsPackable(ProtoType type) => type is not (ProtoType.String or ProtoType.Bytes or ProtoType.Message or ProtoType.Group);
     }
 }

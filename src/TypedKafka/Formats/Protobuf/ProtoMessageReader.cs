@@ -59,60 +59,28 @@ internal sealed class ProtoMessageReader
     /// <summary>Appends one message (one row of each column; one struct row when nested).</summary>
     public void Read(ReadOnlySpan<byte> data)
     {
-        foreach (var field in _fields)
-        {
-            field.IsSet = false;
-        }
-
-        var input = new ProtoWire(data);
-        while (!input.AtEnd)
-        {
-            var tag = input.ReadVarint();
-            var number = (int)(tag >> 3);
-            var wireType = (int)(tag & 7);
-            if (!_byNumber.TryGetValue(number, out var field))
-            {
-                input.Skip(wireType, number);
-                continue;
-            }
-
-            field.Take(ref input, wireType);
-        }
-
-        foreach (var field in _fields)
-        {
-            field.Flush(data);
-        }
-
+        ProtoFieldSlot.ReadMessage(data, _fields, _byNumber);
         _target?.EndStruct();
     }
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 
-    /// <summary>One field: its column, how it is read, and (singular fields) where its last occurrence is in the message.</summary>
-    private sealed class ProtoField
+    /// <summary>One field: its column and how its values are written to it.</summary>
+    private sealed class ProtoField : ProtoFieldSlot
     {
-        private readonly ProtoType _type;
-        private readonly bool _repeated;
         private readonly bool _presence;
-        private readonly string _path;
         private readonly ProtoMessageReader? _message;
         private readonly Dictionary<int, byte[]>? _enumNames;
         private readonly byte[]? _enumDefault;
         private readonly FormatColumn _items;
-        private ulong _bits;
-        private int _start;
-        private int _length;
 
         public ProtoField(FieldDescriptor field, string path, HashSet<string> open)
+            : base(field.FieldType, field.FieldNumber, field.IsRepeated, path)
         {
             Number = field.FieldNumber;
             Name = field.Name;
-            _type = field.FieldType;
-            _repeated = field.IsRepeated;
             _presence = !field.IsRepeated && field.HasPresence;
-            _path = path;
-            if (_type == ProtoType.Enum)
+            if (Type == ProtoType.Enum)
             {
                 _enumNames = field.EnumType.Values.GroupBy(v => v.Number).ToDictionary(g => g.Key, g => Encoding.UTF8.GetBytes(g.First().Name));
                 _enumDefault = _enumNames.GetValueOrDefault(0) ?? "0"u8.ToArray();
@@ -131,17 +99,17 @@ internal sealed class ProtoMessageReader
                 return;
             }
 
-            if (_type is ProtoType.Message or ProtoType.Group)
+            if (Type is ProtoType.Message or ProtoType.Group)
             {
                 _message = new ProtoMessageReader(field.MessageType, asStruct: true, path, open);
                 _items = _message.Struct;
             }
             else
             {
-                _items = ScalarColumn(_type);
+                _items = ScalarColumn(Type);
             }
 
-            Column = _repeated ? new ListOfColumn(new ListType(new Field("item", _items.Type, false)), _items) : _items;
+            Column = field.IsRepeated ? new ListOfColumn(new ListType(new Field("item", _items.Type, false)), _items) : _items;
             Nullable = _presence;
         }
 
@@ -153,119 +121,68 @@ internal sealed class ProtoMessageReader
 
         public bool Nullable { get; }
 
-        public bool IsSet { get; set; }
+        protected override void AppendItemBytes(ReadOnlySpan<byte> bytes) => AppendBytes(_items, bytes);
 
-        public void Take(ref ProtoWire input, int wireType)
+        protected override void AppendItemScalar(ulong bits) => AppendScalar(_items, bits);
+
+        protected override void EndRepeated() => ((ListOfColumn)Column).EndList();
+
+        protected override void Write(ReadOnlySpan<byte> bytes, ulong bits)
         {
-            if (_repeated)
+            if (Type is ProtoType.Message or ProtoType.Group or ProtoType.String or ProtoType.Bytes)
             {
-                if (wireType == ProtoWire.LengthDelimited && IsPackable(_type))
-                {
-                    var packed = new ProtoWire(input.ReadLengthDelimited());
-                    var itemWire = WireTypeOf(_type);
-                    while (!packed.AtEnd)
-                    {
-                        AppendScalar(_items, packed.ReadValue(itemWire, _path));
-                    }
-
-                    return;
-                }
-
-                CheckWireType(wireType);
-                if (_message is not null)
-                {
-                    _message.Read(input.ReadLengthDelimited());
-                }
-                else if (wireType == ProtoWire.LengthDelimited)
-                {
-                    AppendBytes(_items, input.ReadLengthDelimited());
-                }
-                else
-                {
-                    AppendScalar(_items, input.ReadValue(wireType, _path));
-                }
-
-                return;
-            }
-
-            CheckWireType(wireType);
-            IsSet = true;
-            if (wireType == ProtoWire.LengthDelimited)
-            {
-                // Where the value lies in this message's bytes: read at the message's end, when every field is known.
-                (_start, _length) = input.ReadLengthDelimitedRange();
+                AppendBytes(Column, bytes);
             }
             else
             {
-                _bits = input.ReadValue(wireType, _path);
+                AppendScalar(Column, bits);
             }
         }
 
-        public void Flush(ReadOnlySpan<byte> data)
+        protected override void WriteAbsent()
         {
-            if (_repeated)
+            if (_presence)
             {
-                ((ListOfColumn)Column).EndList();
-                return;
+                Column.AppendNull();
             }
-
-            if (!IsSet)
+            else if (Type is ProtoType.String or ProtoType.Bytes)
             {
-                if (_presence)
-                {
-                    Column.AppendNull();
-                }
-                else if (_type is ProtoType.String or ProtoType.Bytes)
-                {
-                    ((BytesColumn)Column).Append(default);
-                }
-                else
-                {
-                    AppendScalar(Column, 0);
-                }
-
-                return;
-            }
-
-            if (_type is ProtoType.Message or ProtoType.Group)
-            {
-                _message!.Read(data.Slice(_start, _length));
-            }
-            else if (_type is ProtoType.String or ProtoType.Bytes)
-            {
-                AppendBytes(Column, data.Slice(_start, _length));
+                ((BytesColumn)Column).Append(default);
             }
             else
             {
-                AppendScalar(Column, _bits);
+                AppendScalar(Column, 0);
             }
         }
 
+        /// <summary>A length-delimited value: a nested message's fields, or a string's or bytes' bytes.</summary>
         private void AppendBytes(FormatColumn column, ReadOnlySpan<byte> bytes)
         {
-            if (_type == ProtoType.String && !System.Text.Unicode.Utf8.IsValid(bytes))
+            if (_message is not null)
             {
-                throw new PayloadFormatException($"field '{_path}': the string is not valid UTF-8");
+                _message.Read(bytes);
+                return;
             }
 
+            CheckUtf8(bytes);
             ((BytesColumn)column).Append(bytes);
         }
 
         private void AppendScalar(FormatColumn column, ulong bits)
         {
-            switch (_type)
+            switch (Type)
             {
                 case ProtoType.Int32 or ProtoType.SFixed32:
                     ((FixedColumn<int>)column).Append((int)bits);
                     break;
                 case ProtoType.SInt32:
-                    ((FixedColumn<int>)column).Append((int)((uint)bits >> 1) ^ -(int)(bits & 1));
+                    ((FixedColumn<int>)column).Append(ZigZag32(bits));
                     break;
                 case ProtoType.Int64 or ProtoType.SFixed64:
                     ((FixedColumn<long>)column).Append((long)bits);
                     break;
                 case ProtoType.SInt64:
-                    ((FixedColumn<long>)column).Append((long)(bits >> 1) ^ -(long)(bits & 1));
+                    ((FixedColumn<long>)column).Append(ZigZag64(bits));
                     break;
                 case ProtoType.UInt32 or ProtoType.Fixed32:
                     ((FixedColumn<uint>)column).Append((uint)bits);
@@ -288,28 +205,9 @@ internal sealed class ProtoMessageReader
                     ((BytesColumn)column).Append(bits == 0 ? _enumDefault : _enumNames!.TryGetValue(number, out var name) ? name : Encoding.UTF8.GetBytes(number.ToString(CultureInfo.InvariantCulture)));
                     break;
                 default:
-                    throw new PayloadFormatException($"field '{_path}': unexpected scalar type {_type}");
+                    throw new PayloadFormatException($"field '{Path}': unexpected scalar type {Type}");
             }
         }
-
-        private void CheckWireType(int wireType)
-        {
-            var expected = _message is not null || _type is ProtoType.String or ProtoType.Bytes ? ProtoWire.LengthDelimited : WireTypeOf(_type);
-            if (wireType != expected)
-            {
-                throw new PayloadFormatException($"field '{_path}' (number {Number}) has wire type {wireType}, not the {expected} of its type {_type}");
-            }
-        }
-
-        private static int WireTypeOf(ProtoType type) => type switch
-        {
-            ProtoType.Fixed64 or ProtoType.SFixed64 or ProtoType.Double => ProtoWire.Fixed64,
-            ProtoType.Fixed32 or ProtoType.SFixed32 or ProtoType.Float => ProtoWire.Fixed32,
-            ProtoType.String or ProtoType.Bytes or ProtoType.Message => ProtoWire.LengthDelimited,
-            _ => ProtoWire.Varint,
-        };
-
-        private static bool IsPackable(ProtoType type) => type is not (ProtoType.String or ProtoType.Bytes or ProtoType.Message or ProtoType.Group);
 
         private static FormatColumn ScalarColumn(ProtoType type) => type switch
         {
