@@ -40,7 +40,7 @@ public sealed class ConsumerManager : IDisposable
     private readonly ConsumerTelemetry _telemetry;
     private readonly bool _includeHeaders;
     private readonly Formats.FormatBatchDecoder? _values;
-    private byte[] _headerScratch = [];
+    private readonly IMessageIntake _intake;
     private Exception? _valueFailure;
     private Error? _fatalError;
     private DataLossException? _dataLoss;
@@ -109,6 +109,7 @@ public sealed class ConsumerManager : IDisposable
         _consumer = BuildConsumer(settings);
         try
         {
+            _intake = SelectIntake(options.NativeIntake, topicList.Count);
             using var admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
             var source = new KafkaOffsetSource(_consumer, admin, requestTimeout, settings);
             if (_membership is not null)
@@ -121,7 +122,11 @@ public sealed class ConsumerManager : IDisposable
 
                 _engine = new OrderedMergeEngine([], engineOptions, [.. topicList.Select(t => t.Name)]);
                 _lookup = new PartitionLookup(_engine);
-                _membership.Start(_consumer, _engine, () => _lookup = new PartitionLookup(_engine));
+                _membership.Start(_consumer, _engine, () =>
+                {
+                    _lookup = new PartitionLookup(_engine);
+                    _intake.PartitionsChanged((topic, partition) => _lookup.IndexOf(topic, partition) >= 0);
+                });
                 _telemetry = ConsumerTelemetry.Register(_consumer, _engine, options.ConsumerGroup);
                 return;
             }
@@ -141,6 +146,7 @@ public sealed class ConsumerManager : IDisposable
         }
         catch
         {
+            _intake?.Dispose();
             _membership?.Dispose();
             _consumer.Dispose();
             throw;
@@ -149,6 +155,9 @@ public sealed class ConsumerManager : IDisposable
 
     /// <summary>Every partition has caught up and everything before that was released.</summary>
     public bool IsLive => _engine.IsLive;
+
+    /// <summary>Which intake reads the client: "native" (librdkafka's batch call) or "plain" (Confluent's Consume).</summary>
+    internal string Intake => _intake.Name;
 
     /// <summary>This consumer's observations on the <c>TypedKafka</c> meter (docs/telemetry.md).</summary>
     internal ConsumerTelemetry Telemetry => _telemetry;
@@ -345,6 +354,8 @@ public sealed class ConsumerManager : IDisposable
 
         try
         {
+            // Messages taken ahead hold the client's buffers: they go before the client closes.
+            _intake.Dispose();
             if (_membership is not null)
             {
                 _membership.CommitBeforeClose();
@@ -503,6 +514,33 @@ public sealed class ConsumerManager : IDisposable
     }
 
     /// <summary>
+    /// librdkafka's batch call on this client's handle unless turned off (<paramref name="native"/>
+    /// false, or the environment variable <c>TYPEDKAFKA_INTAKE=plain</c>) or unable to bind; Confluent's
+    /// Consume for an event-time reader, whose <see cref="ConsumerOptions.Timestamp"/> takes Confluent's
+    /// header objects (building them per message is what the batch intake saves).
+    /// </summary>
+    private IMessageIntake SelectIntake(bool? native, int topicCount)
+    {
+        var plain = new ConfluentIntake(_consumer, _staging, _includeHeaders);
+        if (!(native ?? !string.Equals(Environment.GetEnvironmentVariable("TYPEDKAFKA_INTAKE"), "plain", StringComparison.OrdinalIgnoreCase)) || _eventTime is not null)
+        {
+            return plain;
+        }
+
+        if (Kafka.Native.NativeIntake.TryCreate(_consumer, _includeHeaders, resolveTopics: topicCount > 1, out var failure) is { } batch)
+        {
+            return batch;
+        }
+
+        if (_logger is not null)
+        {
+            ConsumerLog.NativeIntakeUnavailable(_logger, failure!);
+        }
+
+        return plain;
+    }
+
+    /// <summary>
     /// Takes in up to a batch of messages. During replay it waits, until the deadline, for a first
     /// message, then for more while the client's queue keeps refilling: history is there to be read,
     /// and small batches cost more per message. Once replay is over it takes what is already there,
@@ -512,19 +550,19 @@ public sealed class ConsumerManager : IDisposable
     {
         for (var intake = 0; intake < _batchSize;)
         {
-            _staging.Reset();
-            ConsumeResult<StagedBytes, StagedBytes>? result;
+            IntakeRecord record;
+            bool taken;
             try
             {
                 // Take what is queued without a timeout (no clock reads per message); wait only when nothing is.
-                result = _consumer.Consume(0);
-                if (result is null && _engine.HasBacklog)
+                taken = _intake.TryTake(0, out record);
+                if (!taken && _engine.HasBacklog)
                 {
                     // Rows are ready to go out: waiting for the client would only delay them.
                     return;
                 }
 
-                if (result is null && (intake == 0 || !_engine.AllCaughtUp))
+                if (!taken && (intake == 0 || !_engine.AllCaughtUp))
                 {
                     // With some intake, wait only a short refill: librdkafka fills its queue a fetch
                     // response at a time, so a queue that stays dry this long is waiting on the network,
@@ -536,13 +574,13 @@ public sealed class ConsumerManager : IDisposable
                         return;
                     }
 
-                    result = _consumer.Consume(wait);
-                    if (result is null && intake > 0)
+                    taken = _intake.TryTake(wait, out record);
+                    if (!taken && intake > 0)
                     {
                         return;
                     }
 
-                    if (result is null)
+                    if (!taken)
                     {
                         // A slice ran out: look again at the deadline, at Dispose, and at what the clock may have made releasable.
                         continue;
@@ -573,44 +611,40 @@ public sealed class ConsumerManager : IDisposable
             }
 
             ThrowIfFailed();
-            if (result is null)
+            if (!taken)
             {
                 return;
             }
 
-            var index = _lookup.IndexOf(result.Topic, result.Partition.Value);
+            var index = _lookup.IndexOf(record.Topic, record.Partition);
             if (index < 0)
             {
                 continue;
             }
 
-            if (result.IsPartitionEOF)
+            if (record.IsPartitionEof)
             {
-                _engine.EndOfPartition(index, result.Offset.Value);
+                _engine.EndOfPartition(index, record.Offset);
                 continue;
             }
 
-            _telemetry.Received(index, result.Offset.Value);
-            var message = result.Message;
-            var key = _staging[message.Key];
-            var value = _staging[message.Value];
-            var headers = _includeHeaders ? HeaderBlock.Encode(message.Headers, ref _headerScratch) : default;
+            _telemetry.Received(index, record.Offset);
             if (_eventTime is not null)
             {
-                DeliverWithEventTime(index, result, key, value, headers);
+                DeliverWithEventTime(index, record);
             }
-            else if (message.Timestamp.Type == TimestampType.NotAvailable)
+            else if (record.TimestampType == TimestampType.NotAvailable)
             {
-                _engine.DeliverWithoutTimestamp(index, result.Offset.Value, key, message.Key.IsNull, value, message.Value.IsNull, headers);
+                _engine.DeliverWithoutTimestamp(index, record.Offset, record.Key, record.KeyIsNull, record.Value, record.ValueIsNull, record.HeaderBlock);
             }
             else
             {
-                _engine.Deliver(index, result.Offset.Value, message.Timestamp.UnixTimestampMs, key, message.Key.IsNull, value, message.Value.IsNull, headers: headers);
+                _engine.Deliver(index, record.Offset, record.TimestampMs, record.Key, record.KeyIsNull, record.Value, record.ValueIsNull, headers: record.HeaderBlock);
             }
 
             if (_engine.PauseAtIntake(index))
             {
-                _consumer.Pause([ToTopicPartition(index)]);
+                _intake.Pause([ToTopicPartition(index)]);
             }
 
             intake++;
@@ -618,28 +652,28 @@ public sealed class ConsumerManager : IDisposable
     }
 
     /// <summary>Orders the message by the event time <see cref="ConsumerOptions.Timestamp"/> reads, or by the broker's timestamp where it reads none.</summary>
-    private void DeliverWithEventTime(int index, ConsumeResult<StagedBytes, StagedBytes> result, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> headers)
+    private void DeliverWithEventTime(int index, IntakeRecord record)
     {
-        var message = result.Message;
         long? eventTime;
         try
         {
-            eventTime = _eventTime!(key, value, message.Headers);
+            eventTime = _eventTime!(record.Key, record.Value, record.Headers);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             var spec = _engine.Partition(index);
-            throw new InvalidDataException($"ConsumerOptions.Timestamp failed on {spec.Topic}[{spec.Partition}] at offset {result.Offset.Value}: {e.Message}", e);
+            throw new InvalidDataException($"ConsumerOptions.Timestamp failed on {spec.Topic}[{spec.Partition}] at offset {record.Offset}: {e.Message}", e);
         }
 
-        if (eventTime is null && message.Timestamp.Type == TimestampType.NotAvailable)
+        var untimed = record.TimestampType == TimestampType.NotAvailable;
+        if (eventTime is null && untimed)
         {
-            _engine.DeliverWithoutTimestamp(index, result.Offset.Value, key, message.Key.IsNull, value, message.Value.IsNull, headers);
+            _engine.DeliverWithoutTimestamp(index, record.Offset, record.Key, record.KeyIsNull, record.Value, record.ValueIsNull, record.HeaderBlock);
             return;
         }
 
-        var broker = message.Timestamp.Type == TimestampType.NotAvailable ? eventTime!.Value : message.Timestamp.UnixTimestampMs;
-        _engine.Deliver(index, result.Offset.Value, eventTime ?? broker, key, message.Key.IsNull, value, message.Value.IsNull, broker, headers);
+        var broker = untimed ? eventTime!.Value : record.TimestampMs;
+        _engine.Deliver(index, record.Offset, eventTime ?? broker, record.Key, record.KeyIsNull, record.Value, record.ValueIsNull, broker, record.HeaderBlock);
     }
 
     /// <summary>Names where a consume error happened; with one topic the client does not marshal its name.</summary>
@@ -721,7 +755,7 @@ public sealed class ConsumerManager : IDisposable
         var paused = Enumerable.Range(0, _engine.PartitionCount).Where(_engine.IsPaused).Select(ToTopicPartition).ToList();
         if (paused.Count > 0)
         {
-            _consumer.Pause(paused);
+            _intake.Pause(paused);
         }
     }
 
@@ -756,12 +790,12 @@ public sealed class ConsumerManager : IDisposable
     {
         if (_engine.PartitionsToPause.Count > 0)
         {
-            _consumer.Pause(_engine.PartitionsToPause.Select(ToTopicPartition));
+            _intake.Pause(_engine.PartitionsToPause.Select(ToTopicPartition));
         }
 
         if (_engine.PartitionsToResume.Count > 0)
         {
-            _consumer.Resume(_engine.PartitionsToResume.Select(ToTopicPartition));
+            _intake.Resume(_engine.PartitionsToResume.Select(ToTopicPartition));
         }
     }
 

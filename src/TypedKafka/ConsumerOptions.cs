@@ -136,6 +136,13 @@ public sealed record ConsumerOptions
     /// <summary>The clock of <see cref="LiveOrdering"/>'s hold, <see cref="IdleTimeout"/> and time bounds of <see cref="Until"/>. Default: the system clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Which intake reads the client: true for librdkafka's batch call, false for Confluent's Consume,
+    /// null for the default (the batch call, unless <c>TYPEDKAFKA_INTAKE=plain</c>). Internal: tests and
+    /// the benchmark run both paths over the same data.
+    /// </summary>
+    internal bool? NativeIntake { get; init; }
+
     /// <summary>Checks every setting; the exception names the property at fault.</summary>
     public void Validate()
     {

@@ -11,11 +11,14 @@ public sealed class DataLossTests(ITestOutputHelper output)
     private const long Base = 1_767_225_600_000;
     private const int Messages = 5_000;
 
-    [Fact]
-    public void Records_deleted_ahead_of_the_position_fail_the_poll_naming_the_partition_and_the_range()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Records_deleted_ahead_of_the_position_fail_the_poll_naming_the_partition_and_the_range(bool nativeIntake)
     {
         using var cluster = new LocalKafkaCluster();
-        using var manager = StartReplay(cluster, "lost-fail", failOnDataLoss: true, out var rows, out var firstLost, out var deletedTo);
+        using var manager = StartReplay(cluster, "lost-fail", failOnDataLoss: true, out var rows, out var firstLost, out var deletedTo, nativeIntake: nativeIntake);
+        Assert.Equal(nativeIntake ? "native" : "plain", manager.Intake);
 
         // What came out is a gapless prefix; the client may have read a few messages ahead of the
         // position before the deletion, and those are not counted lost (they are held, not released, when the poll fails).
@@ -31,12 +34,15 @@ public sealed class DataLossTests(ITestOutputHelper output)
         Assert.Throws<DataLossException>(() => manager.Poll(0));
     }
 
-    [Fact]
-    public void With_FailOnDataLoss_off_the_replay_goes_on_from_the_oldest_offset_left_and_counts_the_loss()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void With_FailOnDataLoss_off_the_replay_goes_on_from_the_oldest_offset_left_and_counts_the_loss(bool nativeIntake)
     {
         using var cluster = new LocalKafkaCluster();
         var logger = new ListLogger();
-        using var manager = StartReplay(cluster, "lost-count", failOnDataLoss: false, out var rows, out var firstLost, out var deletedTo, logger);
+        using var manager = StartReplay(cluster, "lost-count", failOnDataLoss: false, out var rows, out var firstLost, out var deletedTo, logger, nativeIntake);
+        Assert.Equal(nativeIntake ? "native" : "plain", manager.Intake);
 
         Replay.UntilLive(manager, into: rows);
         Replay.AssertEachOnceInOffsetOrder(rows);
@@ -52,7 +58,7 @@ public sealed class DataLossTests(ITestOutputHelper output)
     }
 
     /// <summary>Writes one record batch per message (a fetch returns whole batches), reads a little, then deletes the next 3,000 offsets.</summary>
-    private static ConsumerManager StartReplay(LocalKafkaCluster cluster, string topic, bool failOnDataLoss, out List<ReleasedRow> rows, out long firstLost, out long deletedTo, ListLogger? logger = null)
+    private static ConsumerManager StartReplay(LocalKafkaCluster cluster, string topic, bool failOnDataLoss, out List<ReleasedRow> rows, out long firstLost, out long deletedTo, ListLogger? logger = null, bool nativeIntake = true)
     {
         cluster.CreateTopic(topic, 1);
         var producerConfig = new ProducerConfig { BootstrapServers = cluster.BootstrapServers, LingerMs = 0, BatchNumMessages = 1 };
@@ -76,7 +82,7 @@ public sealed class DataLossTests(ITestOutputHelper output)
             ["queued.min.messages"] = "1",
             ["fetch.queue.backoff.ms"] = "0",
         };
-        var manager = new ConsumerManager(config, [SourceTopic.FromEarliest(topic)], new ConsumerOptions { BatchSize = 100, FailOnDataLoss = failOnDataLoss, Logger = logger });
+        var manager = new ConsumerManager(config, [SourceTopic.FromEarliest(topic)], new ConsumerOptions { BatchSize = 100, FailOnDataLoss = failOnDataLoss, Logger = logger, NativeIntake = nativeIntake });
         rows = Replay.Until(manager, released => released.Count > 0);
         firstLost = manager.Consumed(0) + 1;
         deletedTo = firstLost + 3_000;

@@ -40,6 +40,9 @@ internal static partial class ConsumerLog
     [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Topic {Topic} gained partition(s) {Partitions}; reading them from the topic's offset policy.")]
     public static partial void PartitionsDiscovered(ILogger logger, string topic, string partitions);
 
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Reading with Confluent's Consume, one message per call, not librdkafka's batch call: {Reason}.")]
+    public static partial void NativeIntakeUnavailable(ILogger logger, string reason);
+
     /// <summary>librdkafka's syslog levels as .NET log levels.</summary>
     public static LogLevel LevelOf(Confluent.Kafka.SyslogLevel level) => level switch
     {

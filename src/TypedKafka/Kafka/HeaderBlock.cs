@@ -42,6 +42,23 @@ internal static class HeaderBlock
         return scratch.AsSpan(0, used);
     }
 
+    /// <summary>Appends one header, its key's UTF-8 bytes and its value as the client holds them, at <paramref name="used"/> in <paramref name="scratch"/> (grown as needed).</summary>
+    public static void Append(ref byte[] scratch, ref int used, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool valueIsNull)
+    {
+        var needed = used + 8 + key.Length + value.Length;
+        if (needed > scratch.Length)
+        {
+            Array.Resize(ref scratch, Math.Max(needed, scratch.Length * 2));
+        }
+
+        var span = scratch.AsSpan(used);
+        BinaryPrimitives.WriteInt32LittleEndian(span, key.Length);
+        key.CopyTo(span[4..]);
+        BinaryPrimitives.WriteInt32LittleEndian(span[(4 + key.Length)..], valueIsNull ? -1 : value.Length);
+        value.CopyTo(span[(8 + key.Length)..]);
+        used = needed;
+    }
+
     /// <summary>Counts the headers in a block and the bytes of their keys and values.</summary>
     public static (int Count, int KeyBytes, int ValueBytes, int NullValues) Measure(ReadOnlySpan<byte> block)
     {
