@@ -41,9 +41,6 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     private int _liveCount;
     private int _doneCount;
 
-    // The most key, value and header bytes of one message held so far (at least 1): what resuming a partition may cost.
-    private long _largestMessageBytes = 1;
-
     // The clock can end a partition (a time bound) from this time on; long.MaxValue when none has a time bound.
     private long _earliestBoundMs;
     private long _nowMs = long.MinValue;
@@ -217,6 +214,12 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     /// </summary>
     public long? NextDueMs()
     {
+        // Only a hold, an idle timeout, a time bound or a pace makes anything due: without them, no walk over the partitions.
+        if (_options.LiveHoldMs is null && _options.IdleTimeoutMs is null && _earliestBoundMs == long.MaxValue && _options.PaceSpeed is null)
+        {
+            return null;
+        }
+
         // Only what falls due after the current clock: what is past due was judged by the last release.
         var due = long.MaxValue;
         var allCaughtUp = AllCaughtUp;
@@ -272,7 +275,6 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         tracked.Buffer.Append(offset, timestampMs, brokerTimestampMs ?? timestampMs, _nowMs, key, keyIsNull, value, valueIsNull, headers, startsRun: tracked.LastHeldIsLate);
         HeldMessageCount++;
         HeldBytes += tracked.Buffer.Bytes - before;
-        _largestMessageBytes = Math.Max(_largestMessageBytes, tracked.Buffer.Bytes - before);
 
         // In offset order a new row is a head only when nothing was held; reordered, it may go first.
         if (wasEmpty || tracked.ReorderWindowMs > 0)
@@ -749,11 +751,9 @@ internal sealed partial class OrderedMergeEngine : IDisposable
 
         // Above the low mark, resuming only the partition that holds the watermark moves it one
         // partition per fetch round trip: with hundreds of partitions that stalled a replay for a
-        // minute. The partitions next in line (lowest stream times) are resumed together; each is
-        // paused again at its first message (PauseAtIntake), so this costs a message each: half a
-        // batch of them, or as many as the room left under both bounds takes at the largest message
-        // seen, which stays within the bound. Each step of the watermark over them is a fetch round
-        // trip, so fewer, larger steps (with 500 partitions, one instead of two) shorten a replay.
+        // minute. The partitions next in line (lowest stream times, up to half a batch of them) are
+        // resumed together; each is paused again at its first message (PauseAtIntake), so this
+        // costs at most half a batch's intake, and their release frees as much.
         var nextInLine = !under && !backlog && watermark != long.MinValue ? NextInLine(watermark) : long.MinValue;
 
         var stalled = !backlog;
@@ -810,14 +810,12 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     }
 
     /// <summary>
-    /// The stream time of the last of the next partitions in line to hold the watermark: the n-th
-    /// lowest among those in line (all of them when fewer), n the larger of half
-    /// <see cref="EngineOptions.BatchSize"/> and the messages of the largest size seen that fit under both bounds.
+    /// The stream time of the last of the next partitions in line to hold the watermark: the
+    /// (<see cref="EngineOptions.BatchSize"/> / 2)-th lowest among those in line (all of them when fewer).
     /// </summary>
     private long NextInLine(long watermark)
     {
-        var room = Math.Min(_options.MaxHeldMessages - HeldMessageCount, (_options.MaxHeldBytes - HeldBytes) / _largestMessageBytes);
-        var wanted = (int)Math.Clamp(room, Math.Max(1, _options.BatchSize / 2), int.MaxValue);
+        var wanted = Math.Max(1, _options.BatchSize / 2);
 
         // Walks the heap of lower bounds in order, from the root down, as far as it takes to find them.
         var found = 0;

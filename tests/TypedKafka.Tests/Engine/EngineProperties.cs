@@ -61,9 +61,9 @@ public sealed class EngineProperties
             // One poll's intake: every partition delivering as much as the consumer takes in per poll.
             // Above the bound only the partitions holding the watermark down take anything in, and
             // each of them releases all it held before it can overshoot again; besides them, the
-            // partitions next in line (each holding at most one message) take one message each, so
-            // that the watermark moves over many partitions per round trip instead of one: half a
-            // batch of them, and beyond that only as many as fit under the bounds.
+            // partitions next in line (at most half a batch of them, each holding at most one
+            // message) take one message each, so that the watermark moves over many partitions per
+            // round trip instead of one.
             var nextInLine = Math.Min(c.Partitions.Count, Math.Max(1, c.BatchSize / 2));
             var onePollMessages = (c.MaxIntake * c.Partitions.Count) + nextInLine;
             var onePollBytes = (long)onePollMessages * MaxValueLength;

@@ -7,10 +7,10 @@ namespace TypedKafka.Tests.Engine;
 /// The engine keeps heaps and change lists across releases instead of scanning every partition;
 /// these properties check it against <see cref="ReferenceEngine"/>, which scans, after every step of
 /// random schedules: the same rows in the same order, the same pauses and resumes (also at intake),
-/// the same watermark, held counts and live and complete flags. The schedules mix what changes a
-/// partition's place in those structures: deliveries with tied and out-of-order timestamps, a
-/// reorder window, ends of log, pauses, time bounds, idle timeouts, a live hold, and partitions
-/// revoked and regained.
+/// the same watermark, held counts, live and complete flags and next due time. The schedules mix
+/// what changes a partition's place in those structures: deliveries with tied and out-of-order
+/// timestamps, a reorder window, ends of log, pauses, time bounds, idle timeouts, a live hold, and
+/// partitions revoked and regained.
 /// </summary>
 public sealed class IncrementalEngineProperties
 {
@@ -156,6 +156,7 @@ public sealed class IncrementalEngineProperties
             }
 
             Assert.Equal(reference.Watermark, engine.Watermark);
+            Assert.Equal(reference.NextDueMs(), engine.NextDueMs());
             var expected = reference.Release();
             using (var batch = engine.Release())
             {

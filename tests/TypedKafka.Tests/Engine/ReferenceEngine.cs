@@ -16,7 +16,6 @@ internal sealed class ReferenceEngine : IDisposable
     private readonly List<string> _topics;
     private TrackedPartition[] _partitions;
     private long _nowMs = long.MinValue;
-    private long _largestMessageBytes = 1;
 
     public ReferenceEngine(IEnumerable<PartitionSpec> partitions, EngineOptions options, IReadOnlyList<string> topicOrder)
     {
@@ -61,6 +60,18 @@ internal sealed class ReferenceEngine : IDisposable
         _nowMs = nowMs;
     }
 
+    /// <summary>When something falls due by the clock (a hold, an idle timeout, a time bound); paced replays are left out.</summary>
+    public long? NextDueMs()
+    {
+        var due = _partitions.SelectMany(p => new[]
+        {
+            AllCaughtUp && _options.LiveHoldMs is { } hold && p.Buffer.Count > 0 ? p.Buffer.PeekFirst().ArrivalMs + hold : long.MaxValue,
+            _options.IdleTimeoutMs is { } idle && !p.CaughtUp && !p.IsPaused && p.IdleSinceMs is null ? p.LastProgressMs + idle : long.MaxValue,
+            !p.Done && p.AtEnd && p.Spec.BoundMs != long.MaxValue ? p.Spec.BoundMs : long.MaxValue,
+        }).Where(at => at > _nowMs).DefaultIfEmpty(long.MaxValue).Min();
+        return due == long.MaxValue ? null : due;
+    }
+
     public void Deliver(int index, long offset, long timestampMs, int valueLength)
     {
         var partition = _partitions[index];
@@ -73,7 +84,6 @@ internal sealed class ReferenceEngine : IDisposable
         partition.Buffer.Append(offset, timestampMs, timestampMs, _nowMs, default, true, new byte[valueLength], false, startsRun: partition.LastHeldIsLate);
         HeldMessageCount++;
         HeldBytes += partition.Buffer.Bytes - before;
-        _largestMessageBytes = Math.Max(_largestMessageBytes, partition.Buffer.Bytes - before);
     }
 
     public void EndOfPartition(int index, long position) => _partitions[index].EndOfPartition(position, _nowMs);
@@ -280,7 +290,7 @@ internal sealed class ReferenceEngine : IDisposable
             && HeldBytes <= _options.MaxHeldBytes * EngineOptions.ResumeFraction;
         var inLine = _partitions.Where(IsInLine).Select(p => p.WatermarkMs).Order().ToList();
         var nextInLine = under || backlog || watermark == long.MinValue ? long.MinValue
-            : inLine.Count == 0 ? watermark : inLine[(int)Math.Min(inLine.Count, Math.Max(Math.Max(1, _options.BatchSize / 2), Math.Min(_options.MaxHeldMessages - HeldMessageCount, (_options.MaxHeldBytes - HeldBytes) / _largestMessageBytes))) - 1];
+            : inLine.Count == 0 ? watermark : inLine[Math.Min(inLine.Count, Math.Max(1, _options.BatchSize / 2)) - 1];
         var tieFloor = TieFloor(watermark);
         var stalled = !backlog && (over || under || !_partitions.Where((p, i) => IsBlocker(p, i, watermark, tieFloor) && !p.IsPaused).Any());
         for (var i = 0; i < _partitions.Length; i++)
