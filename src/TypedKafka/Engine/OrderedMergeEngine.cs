@@ -41,6 +41,11 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     private int _liveCount;
     private int _doneCount;
 
+    // The room under both bounds left by the last release for partitions resumed next in line, and the size of the last message held.
+    private long _inLineRoomBytes;
+    private long _inLineRoomMessages;
+    private long _lastHeldBytes;
+
     // The clock can end a partition (a time bound) from this time on; long.MaxValue when none has a time bound.
     private long _earliestBoundMs;
     private long _nowMs = long.MinValue;
@@ -264,6 +269,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         var delivery = tracked.Consume(offset, timestampMs, _options.CutoffMs, _nowMs);
         _caughtUpCount += !wasCaughtUp && tracked.CaughtUp ? 1 : 0;
         MarkChanged(tracked);
+        _lastHeldBytes = 0;
         // A redelivered offset (consumed already) or one past a done partition's end is not held.
         if (delivery != Delivery.Held)
         {
@@ -275,6 +281,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         tracked.Buffer.Append(offset, timestampMs, brokerTimestampMs ?? timestampMs, _nowMs, key, keyIsNull, value, valueIsNull, headers, startsRun: tracked.LastHeldIsLate);
         HeldMessageCount++;
         HeldBytes += tracked.Buffer.Bytes - before;
+        _lastHeldBytes = tracked.Buffer.Bytes - before;
 
         // In offset order a new row is a head only when nothing was held; reordered, it may go first.
         if (wasEmpty || tracked.ReorderWindowMs > 0)
@@ -447,6 +454,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     private void SetPaused(TrackedPartition partition, bool pause)
     {
         partition.IsPaused = pause;
+        partition.ResumedInLine = false;
         PausedPartitionCount += pause ? 1 : -1;
         if (pause)
         {
@@ -720,6 +728,19 @@ internal sealed partial class OrderedMergeEngine : IDisposable
             return false;
         }
 
+        // A partition resumed next in line goes on while the room the last release left under the
+        // bounds lasts: each resume costs a fetch round trip, and a sparse partition taking one
+        // message per trip made a replay of hundreds of them a trip per message.
+        if (partition.ResumedInLine)
+        {
+            _inLineRoomBytes -= _lastHeldBytes;
+            _inLineRoomMessages--;
+            if (_inLineRoomBytes >= 0 && _inLineRoomMessages >= 0)
+            {
+                return false;
+            }
+        }
+
         SetPaused(partition, true);
         return true;
     }
@@ -798,6 +819,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
             if (pause != partition.IsPaused)
             {
                 SetPaused(partition, pause);
+                partition.ResumedInLine = !pause && nextInLine != long.MinValue && IsInLine(partition) && partition.WatermarkMs <= nextInLine;
                 (pause ? _toPause : _toResume).Add(i);
 
                 // Time spent paused is not a want of progress.
@@ -807,6 +829,8 @@ internal sealed partial class OrderedMergeEngine : IDisposable
 
         _toPause.Sort();
         _toResume.Sort();
+        _inLineRoomBytes = nextInLine != long.MinValue ? _options.MaxHeldBytes - HeldBytes : -1;
+        _inLineRoomMessages = nextInLine != long.MinValue ? _options.MaxHeldMessages - HeldMessageCount : -1;
     }
 
     /// <summary>

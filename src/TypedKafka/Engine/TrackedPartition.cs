@@ -100,6 +100,9 @@ internal sealed class TrackedPartition
 
     public bool IsPaused { get; set; }
 
+    /// <summary>Resumed as one of the partitions next in line to hold the watermark (and not paused since).</summary>
+    public bool ResumedInLine { get; set; }
+
     // The engine's bookkeeping, so that a release visits the partitions that changed, not all of them.
 
     /// <summary>The partition's place in the engine's index order (topic index, partition).</summary>

@@ -17,6 +17,11 @@ internal sealed class ReferenceEngine : IDisposable
     private TrackedPartition[] _partitions;
     private long _nowMs = long.MinValue;
 
+    // What partitions resumed next in line may still take in before they are paused at intake.
+    private long _roomBytes;
+    private long _roomMessages;
+    private long _lastHeldBytes;
+
     public ReferenceEngine(IEnumerable<PartitionSpec> partitions, EngineOptions options, IReadOnlyList<string> topicOrder)
     {
         _options = options;
@@ -75,6 +80,7 @@ internal sealed class ReferenceEngine : IDisposable
     public void Deliver(int index, long offset, long timestampMs, int valueLength)
     {
         var partition = _partitions[index];
+        _lastHeldBytes = 0;
         if (partition.Consume(offset, timestampMs, _options.CutoffMs, _nowMs) != Delivery.Held)
         {
             return;
@@ -84,6 +90,7 @@ internal sealed class ReferenceEngine : IDisposable
         partition.Buffer.Append(offset, timestampMs, timestampMs, _nowMs, default, true, new byte[valueLength], false, startsRun: partition.LastHeldIsLate);
         HeldMessageCount++;
         HeldBytes += partition.Buffer.Bytes - before;
+        _lastHeldBytes = partition.Buffer.Bytes - before;
     }
 
     public void EndOfPartition(int index, long position) => _partitions[index].EndOfPartition(position, _nowMs);
@@ -186,7 +193,18 @@ internal sealed class ReferenceEngine : IDisposable
             return false;
         }
 
+        if (partition.ResumedInLine)
+        {
+            _roomBytes -= _lastHeldBytes;
+            _roomMessages--;
+            if (_roomBytes >= 0 && _roomMessages >= 0)
+            {
+                return false;
+            }
+        }
+
         partition.IsPaused = true;
+        partition.ResumedInLine = false;
         return true;
     }
 
@@ -302,10 +320,14 @@ internal sealed class ReferenceEngine : IDisposable
             if (pause != partition.IsPaused)
             {
                 partition.IsPaused = pause;
+                partition.ResumedInLine = !pause && nextInLine != long.MinValue && IsInLine(partition) && partition.WatermarkMs <= nextInLine;
                 (pause ? ToPause : ToResume).Add(i);
                 partition.LastProgressMs = pause ? partition.LastProgressMs : Math.Max(partition.LastProgressMs, _nowMs);
             }
         }
+
+        _roomBytes = nextInLine != long.MinValue ? _options.MaxHeldBytes - HeldBytes : -1;
+        _roomMessages = nextInLine != long.MinValue ? _options.MaxHeldMessages - HeldMessageCount : -1;
     }
 
     private static bool IsInLine(TrackedPartition partition) => HoldsBack(partition) && partition.Buffer.Count <= 1;
