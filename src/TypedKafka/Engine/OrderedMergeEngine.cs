@@ -773,8 +773,9 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         // Above the low mark, resuming only the partition that holds the watermark moves it one
         // partition per fetch round trip: with hundreds of partitions that stalled a replay for a
         // minute. The partitions next in line (lowest stream times, up to half a batch of them) are
-        // resumed together; each is paused again at its first message (PauseAtIntake), so this
-        // costs at most half a batch's intake, and their release frees as much.
+        // resumed together; they take in what the room left under the bounds covers, then each is
+        // paused again at its next message (PauseAtIntake), so this costs at most that room and half
+        // a batch's intake, and their release frees as much.
         var nextInLine = !under && !backlog && watermark != long.MinValue ? NextInLine(watermark) : long.MinValue;
 
         var stalled = !backlog;
