@@ -46,6 +46,10 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     private long _inLineRoomMessages;
     private long _lastHeldBytes;
 
+    // The most key, value and header bytes of one message held so far, and how many running partitions were resumed next in line.
+    private long _largestMessageBytes;
+    private int _resumedInLineCount;
+
     // The clock can end a partition (a time bound) from this time on; long.MaxValue when none has a time bound.
     private long _earliestBoundMs;
     private long _nowMs = long.MinValue;
@@ -282,6 +286,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         HeldMessageCount++;
         HeldBytes += tracked.Buffer.Bytes - before;
         _lastHeldBytes = tracked.Buffer.Bytes - before;
+        _largestMessageBytes = Math.Max(_largestMessageBytes, _lastHeldBytes);
 
         // In offset order a new row is a head only when nothing was held; reordered, it may go first.
         if (wasEmpty || tracked.ReorderWindowMs > 0)
@@ -430,7 +435,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         _running.Reset(count);
         _staleBounds.Clear();
         _touched.Clear();
-        _liveCount = _doneCount = 0;
+        _liveCount = _doneCount = _resumedInLineCount = 0;
         _earliestBoundMs = long.MaxValue;
         for (var i = 0; i < count; i++)
         {
@@ -444,6 +449,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
             }
 
             (partition.IsPaused ? _paused : _running).Add(i);
+            _resumedInLineCount += partition.ResumedInLine ? 1 : 0;
             _liveCount += partition.IsLive ? 1 : 0;
             partition.CountedDone = partition.Done;
             _doneCount += partition.Done ? 1 : 0;
@@ -454,6 +460,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     private void SetPaused(TrackedPartition partition, bool pause)
     {
         partition.IsPaused = pause;
+        _resumedInLineCount -= partition.ResumedInLine ? 1 : 0;
         partition.ResumedInLine = false;
         PausedPartitionCount += pause ? 1 : -1;
         if (pause)
@@ -821,6 +828,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
             {
                 SetPaused(partition, pause);
                 partition.ResumedInLine = !pause && nextInLine != long.MinValue && IsInLine(partition) && partition.WatermarkMs <= nextInLine;
+                _resumedInLineCount += partition.ResumedInLine ? 1 : 0;
                 (pause ? _toPause : _toResume).Add(i);
 
                 // Time spent paused is not a want of progress.
@@ -830,8 +838,9 @@ internal sealed partial class OrderedMergeEngine : IDisposable
 
         _toPause.Sort();
         _toResume.Sort();
-        _inLineRoomBytes = nextInLine != long.MinValue ? _options.MaxHeldBytes - HeldBytes : -1;
-        _inLineRoomMessages = nextInLine != long.MinValue ? _options.MaxHeldMessages - HeldMessageCount : -1;
+        // Once the room is spent, each such partition may still take one message before it is paused: that is kept out of the room.
+        _inLineRoomBytes = nextInLine != long.MinValue ? _options.MaxHeldBytes - HeldBytes - (_resumedInLineCount * _largestMessageBytes) : -1;
+        _inLineRoomMessages = nextInLine != long.MinValue ? _options.MaxHeldMessages - HeldMessageCount - _resumedInLineCount : -1;
     }
 
     /// <summary>

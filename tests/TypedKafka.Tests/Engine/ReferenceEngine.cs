@@ -21,6 +21,7 @@ internal sealed class ReferenceEngine : IDisposable
     private long _roomBytes;
     private long _roomMessages;
     private long _lastHeldBytes;
+    private long _largestMessageBytes;
 
     public ReferenceEngine(IEnumerable<PartitionSpec> partitions, EngineOptions options, IReadOnlyList<string> topicOrder)
     {
@@ -91,6 +92,7 @@ internal sealed class ReferenceEngine : IDisposable
         HeldMessageCount++;
         HeldBytes += partition.Buffer.Bytes - before;
         _lastHeldBytes = partition.Buffer.Bytes - before;
+        _largestMessageBytes = Math.Max(_largestMessageBytes, _lastHeldBytes);
     }
 
     public void EndOfPartition(int index, long position) => _partitions[index].EndOfPartition(position, _nowMs);
@@ -326,8 +328,9 @@ internal sealed class ReferenceEngine : IDisposable
             }
         }
 
-        _roomBytes = nextInLine != long.MinValue ? _options.MaxHeldBytes - HeldBytes : -1;
-        _roomMessages = nextInLine != long.MinValue ? _options.MaxHeldMessages - HeldMessageCount : -1;
+        var resumedInLine = _partitions.Count(p => p.ResumedInLine);
+        _roomBytes = nextInLine != long.MinValue ? _options.MaxHeldBytes - HeldBytes - (resumedInLine * _largestMessageBytes) : -1;
+        _roomMessages = nextInLine != long.MinValue ? _options.MaxHeldMessages - HeldMessageCount - resumedInLine : -1;
     }
 
     private static bool IsInLine(TrackedPartition partition) => HoldsBack(partition) && partition.Buffer.Count <= 1;
