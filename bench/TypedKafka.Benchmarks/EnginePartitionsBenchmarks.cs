@@ -9,7 +9,9 @@ namespace TypedKafka.Benchmarks;
 /// partitions of one topic, timestamps rising with the global sequence and skewed per partition
 /// by up to 225 ms. Rounds of one poll's intake (10,000 messages), each followed by one release
 /// of up to 10,000; then every partition reports its end and the rest is drained. A fresh engine
-/// per invocation, so its start-up (per-partition state, chunks) is counted.
+/// per invocation, so its start-up (per-partition state, chunks) is counted. <see cref="SmallPolls"/>
+/// does the same in rounds of 100 messages, as polls go once a consumer keeps up (live, or a slow
+/// producer): there, work per release that grows with the partition count is work per few messages.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(warmupCount: 3, iterationCount: 10)]
@@ -19,6 +21,7 @@ public class EnginePartitionsBenchmarks
     private const int KeyBytes = 8;
     private const int ValueBytes = 100;
     private const int BatchSize = 10_000;
+    private const int SmallPoll = 100;
     private const long BaseTimestampMs = 1_700_000_000_000;
 
     private readonly byte[] _keys = new byte[TotalMessages * KeyBytes];
@@ -41,13 +44,18 @@ public class EnginePartitionsBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = TotalMessages)]
-    public long ReplayOrdered()
+    public long ReplayOrdered() => Replay(BatchSize);
+
+    [Benchmark(OperationsPerInvoke = TotalMessages)]
+    public long SmallPolls() => Replay(SmallPoll);
+
+    private long Replay(int intake)
     {
         using var engine = new OrderedMergeEngine(_specs, new EngineOptions(CutoffMs: long.MaxValue, BatchSize: BatchSize));
         long released = 0;
         for (var i = 0; i < TotalMessages;)
         {
-            for (var end = Math.Min(i + BatchSize, TotalMessages); i < end; i++)
+            for (var end = Math.Min(i + intake, TotalMessages); i < end; i++)
             {
                 var partition = i % Partitions;
                 var timestamp = BaseTimestampMs + i + (partition * 7 % 16 * 15);

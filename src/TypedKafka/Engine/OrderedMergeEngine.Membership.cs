@@ -94,6 +94,7 @@ internal sealed partial class OrderedMergeEngine
         }
 
         _bounded = partitions.All(p => p.Spec.IsBounded);
+        Reindex();
 
         // The last release's pause and resume decisions name indexes that no longer hold; the
         // partitions keep their paused flags, and the next release decides again.

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Apache.Arrow;
 using TypedKafka.Arrow;
 
@@ -17,7 +16,6 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     private readonly EngineOptions _options;
 
     // Replaced, never edited in place, when a partition is added or removed (a consumer group's rebalance).
-    private readonly HeadHeap _heap;
     private TrackedPartition[] _partitions;
     private bool _bounded;
     private readonly ChunkPool _chunkPool;
@@ -25,6 +23,35 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     private readonly List<int> _toResume = [];
     private ReleasedMessage[] _releasing;
     private int _caughtUpCount;
+
+    // Kept across releases and updated for the partitions that changed, so that per-release work
+    // follows those, not the partition count (with thousands of partitions, walking them all per
+    // release was most of a small poll's cost): partitions holding rows by their next row's
+    // timestamp, and partitions that hold the watermark back by their lower bound (its minimum is the watermark).
+    private readonly PartitionHeap _heads = new(0);
+    private readonly PartitionHeap _lowerBounds = new(0);
+    private readonly List<TrackedPartition> _staleBounds = [];
+    private readonly List<TrackedPartition> _touched = [];
+    private readonly List<TrackedPartition> _taken = [];
+    private readonly PartitionSet _paused = new();
+    private readonly PartitionSet _running = new();
+    private readonly List<int> _candidates = [];
+    private readonly Stack<int> _pending = new();
+    private readonly PriorityQueue<int, (long Key, int Partition)> _inLine = new();
+    private int _liveCount;
+    private int _doneCount;
+
+    // The room under both bounds left by the last release for partitions resumed next in line, and the size of the last message held.
+    private long _inLineRoomBytes;
+    private long _inLineRoomMessages;
+    private long _lastHeldBytes;
+
+    // The most key, value and header bytes of one message held so far, and how many running partitions were resumed next in line.
+    private long _largestMessageBytes;
+    private int _resumedInLineCount;
+
+    // The clock can end a partition (a time bound) from this time on; long.MaxValue when none has a time bound.
+    private long _earliestBoundMs;
     private long _nowMs = long.MinValue;
     private long _maxReleasedTimestampMs = long.MinValue;
 
@@ -90,7 +117,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
 
         _caughtUpCount = _partitions.Count(p => p.CaughtUp);
         _bounded = _partitions.All(p => p.Spec.IsBounded);
-        _heap = new HeadHeap(_partitions.Length);
+        Reindex();
         _releasing = new ReleasedMessage[Math.Min(options.BatchSize, 1024)];
     }
 
@@ -196,6 +223,12 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     /// </summary>
     public long? NextDueMs()
     {
+        // Only a hold, an idle timeout, a time bound or a pace makes anything due: without them, no walk over the partitions.
+        if (_options.LiveHoldMs is null && _options.IdleTimeoutMs is null && _earliestBoundMs == long.MaxValue && _options.PaceSpeed is null)
+        {
+            return null;
+        }
+
         // Only what falls due after the current clock: what is past due was judged by the last release.
         var due = long.MaxValue;
         var allCaughtUp = AllCaughtUp;
@@ -239,6 +272,8 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         var wasCaughtUp = tracked.CaughtUp;
         var delivery = tracked.Consume(offset, timestampMs, _options.CutoffMs, _nowMs);
         _caughtUpCount += !wasCaughtUp && tracked.CaughtUp ? 1 : 0;
+        MarkChanged(tracked);
+        _lastHeldBytes = 0;
         // A redelivered offset (consumed already) or one past a done partition's end is not held.
         if (delivery != Delivery.Held)
         {
@@ -246,9 +281,18 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         }
 
         var before = tracked.Buffer.Bytes;
+        var wasEmpty = tracked.Buffer.Count == 0;
         tracked.Buffer.Append(offset, timestampMs, brokerTimestampMs ?? timestampMs, _nowMs, key, keyIsNull, value, valueIsNull, headers, startsRun: tracked.LastHeldIsLate);
         HeldMessageCount++;
         HeldBytes += tracked.Buffer.Bytes - before;
+        _lastHeldBytes = tracked.Buffer.Bytes - before;
+        _largestMessageBytes = Math.Max(_largestMessageBytes, _lastHeldBytes);
+
+        // In offset order a new row is a head only when nothing was held; reordered, it may go first.
+        if (wasEmpty || tracked.ReorderWindowMs > 0)
+        {
+            _heads.Set(partition, tracked.Buffer.PeekFirst().TimestampMs);
+        }
     }
 
     /// <summary>
@@ -275,6 +319,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         var wasCaughtUp = tracked.CaughtUp;
         tracked.EndOfPartition(position, _nowMs);
         _caughtUpCount += !wasCaughtUp && tracked.CaughtUp ? 1 : 0;
+        MarkChanged(tracked);
     }
 
     /// <summary>
@@ -298,6 +343,14 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         RemoveReleased();
         UpdateLive();
         DecideBackpressure(watermark, backlog, released: count > 0);
+
+        // What changed has been judged; the next release looks at what changes from now on.
+        foreach (var partition in _touched)
+        {
+            partition.Touched = false;
+        }
+
+        _touched.Clear();
         return batch;
     }
 
@@ -330,23 +383,96 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     /// </summary>
     private long ComputeWatermark()
     {
-        var watermark = long.MaxValue;
-        foreach (var partition in _partitions)
+        // A partition that has delivered nothing has the lower bound long.MinValue.
+        foreach (var partition in _staleBounds)
         {
-            if (partition.CaughtUp || partition.IdleSinceMs is not null)
+            partition.BoundStale = false;
+            if (partition.HoldsBack)
             {
-                continue;
+                _lowerBounds.Set(partition.Index, partition.WatermarkMs);
             }
-
-            if (!partition.HasConsumed)
+            else
             {
-                return long.MinValue;
+                _lowerBounds.Remove(partition.Index);
             }
-
-            watermark = Math.Min(watermark, partition.WatermarkMs);
         }
 
-        return watermark;
+        _staleBounds.Clear();
+        return _lowerBounds.Count == 0 ? long.MaxValue : _lowerBounds.Min.Key;
+    }
+
+    /// <summary>Notes that a partition's lower bound, live flag or end may have changed, for the next watermark and release.</summary>
+    private void MarkChanged(TrackedPartition partition)
+    {
+        if (!partition.BoundStale)
+        {
+            partition.BoundStale = true;
+            _staleBounds.Add(partition);
+        }
+
+        MarkTouched(partition);
+    }
+
+    private void MarkTouched(TrackedPartition partition)
+    {
+        if (!partition.Touched)
+        {
+            partition.Touched = true;
+            _touched.Add(partition);
+        }
+    }
+
+    /// <summary>
+    /// Rebuilds what is kept across releases from the partitions as they are, after their indexes
+    /// changed (or at the start); every partition then counts as changed.
+    /// </summary>
+    private void Reindex()
+    {
+        var count = _partitions.Length;
+        _heads.Reset(count);
+        _lowerBounds.Reset(count);
+        _paused.Reset(count);
+        _running.Reset(count);
+        _staleBounds.Clear();
+        _touched.Clear();
+        _liveCount = _doneCount = _resumedInLineCount = 0;
+        _earliestBoundMs = long.MaxValue;
+        for (var i = 0; i < count; i++)
+        {
+            var partition = _partitions[i];
+            partition.Index = i;
+            partition.BoundStale = partition.Touched = false;
+            MarkChanged(partition);
+            if (partition.Buffer.Count > 0)
+            {
+                _heads.Set(i, partition.Buffer.PeekFirst().TimestampMs);
+            }
+
+            (partition.IsPaused ? _paused : _running).Add(i);
+            _resumedInLineCount += partition.ResumedInLine ? 1 : 0;
+            _liveCount += partition.IsLive ? 1 : 0;
+            partition.CountedDone = partition.Done;
+            _doneCount += partition.Done ? 1 : 0;
+            _earliestBoundMs = Math.Min(_earliestBoundMs, partition.Spec.BoundMs);
+        }
+    }
+
+    private void SetPaused(TrackedPartition partition, bool pause)
+    {
+        partition.IsPaused = pause;
+        _resumedInLineCount -= partition.ResumedInLine ? 1 : 0;
+        partition.ResumedInLine = false;
+        PausedPartitionCount += pause ? 1 : -1;
+        if (pause)
+        {
+            _running.Remove(partition.Index);
+            _paused.Add(partition.Index);
+        }
+        else
+        {
+            _paused.Remove(partition.Index);
+            _running.Add(partition.Index);
+        }
     }
 
     /// <summary>
@@ -394,12 +520,17 @@ internal sealed partial class OrderedMergeEngine : IDisposable
             return int.MaxValue;
         }
 
-        var live = AllCaughtUp;
+        if (!AllCaughtUp)
+        {
+            // Replaying, strict is the watermark, and the heap breaks ties on the index.
+            return _lowerBounds.Count > 0 && _lowerBounds.Min.Key == strict ? _lowerBounds.Min.Partition : int.MaxValue;
+        }
+
+        // Live under a hold, the bound is taken over the partitions not done (see ReleaseBounds).
         for (var i = 0; i < _partitions.Length; i++)
         {
             var partition = _partitions[i];
-            var counts = live ? !partition.Done : !partition.CaughtUp && partition.IdleSinceMs is null;
-            if (counts && partition.WatermarkMs == strict)
+            if (!partition.Done && partition.WatermarkMs == strict)
             {
                 return i;
             }
@@ -427,9 +558,18 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     /// <summary>Ends partitions whose time bound the clock passed, and leaves out of the watermark (or takes back) partitions by their progress.</summary>
     private void ApplyClock()
     {
+        // Without an idle timeout nothing is left out of the watermark, and before the earliest
+        // time bound the clock ends nothing: then there is nothing to walk the partitions for.
+        if (_options.IdleTimeoutMs is null && _nowMs < _earliestBoundMs)
+        {
+            return;
+        }
+
         foreach (var partition in _partitions)
         {
             var wasCaughtUp = partition.CaughtUp;
+            var wasDone = partition.Done;
+            var wasIdle = partition.IdleSinceMs is not null;
             partition.CheckClock(_nowMs);
             _caughtUpCount += !wasCaughtUp && partition.CaughtUp ? 1 : 0;
             if (partition.IdleSinceMs is { } since && (partition.LastProgressMs > since || partition.CaughtUp))
@@ -442,6 +582,11 @@ internal sealed partial class OrderedMergeEngine : IDisposable
                 partition.IdleSinceMs = partition.LastProgressMs;
                 IdleExclusions++;
             }
+
+            if (partition.CaughtUp != wasCaughtUp || partition.Done != wasDone || (partition.IdleSinceMs is not null) != wasIdle)
+            {
+                MarkChanged(partition);
+            }
         }
     }
 
@@ -452,27 +597,15 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     /// </summary>
     private int Merge(long strict, int tieFloor, long held, ref ReleaseTotals totals, out bool backlog)
     {
-        _heap.Clear();
-        var upper = Math.Max(strict, held);
-        for (var i = 0; i < _partitions.Length; i++)
-        {
-            var buffer = _partitions[i].Buffer;
-            if (buffer.Count > 0 && buffer.PeekFirst().TimestampMs <= upper)
-            {
-                _heap.AddUnordered(buffer.PeekFirst().TimestampMs, i);
-            }
-        }
-
-        _heap.Heapify();
         var holdUntil = _options.LiveHoldMs is { } hold && _nowMs != long.MinValue ? _nowMs - hold : long.MinValue;
         var paced = IsPaced;
         var limit = _options.BatchSize;
         var count = 0;
         long keyBytes = 0, valueBytes = 0;
         backlog = false;
-        while (_heap.Count > 0)
+        while (_heads.Count > 0)
         {
-            var index = _heap.Min.Partition;
+            var index = _heads.Min.Partition;
             var partition = _partitions[index];
             var buffer = partition.Buffer;
             ref readonly var message = ref buffer.PeekNext();
@@ -518,14 +651,19 @@ internal sealed partial class OrderedMergeEngine : IDisposable
             }
 
             _releasing[count++] = new ReleasedMessage(index, message);
-            buffer.TakeNext();
-            if (buffer.HasNext && buffer.PeekNext().TimestampMs <= upper)
+            if (buffer.Taken == 0)
             {
-                _heap.ReplaceMinTimestamp(buffer.PeekNext().TimestampMs);
+                _taken.Add(partition);
+            }
+
+            buffer.TakeNext();
+            if (buffer.HasNext)
+            {
+                _heads.ReplaceMinKey(buffer.PeekNext().TimestampMs);
             }
             else
             {
-                _heap.RemoveMin();
+                _heads.RemoveMin();
             }
         }
 
@@ -537,33 +675,35 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     /// <summary>Drops the rows the release in progress took from the buffers (this is not a Kafka commit).</summary>
     private void RemoveReleased()
     {
-        foreach (var partition in _partitions)
+        foreach (var partition in _taken)
         {
-            if (partition.Buffer.Taken == 0)
-            {
-                continue;
-            }
-
             var (count, bytes, releasedThrough) = partition.Buffer.CommitTaken();
             partition.Released(releasedThrough!.Value);
             HeldMessageCount -= count;
             HeldBytes -= bytes;
+            MarkTouched(partition);
         }
+
+        _taken.Clear();
     }
 
+    /// <summary>Live and done flags can only have changed for a partition delivered to, ended or released from since the last release.</summary>
     private void UpdateLive()
     {
-        var allLive = true;
-        var allDone = true;
-        foreach (var partition in _partitions)
+        foreach (var partition in _touched)
         {
+            var wasLive = partition.IsLive;
             partition.UpdateLive();
-            allLive &= partition.IsLive;
-            allDone &= partition.Done;
+            _liveCount += !wasLive && partition.IsLive ? 1 : 0;
+            if (partition.Done && !partition.CountedDone)
+            {
+                partition.CountedDone = true;
+                _doneCount++;
+            }
         }
 
-        IsLive = allLive;
-        IsComplete = _bounded && allDone && HeldMessageCount == 0 && _partitions.Length > 0;
+        IsLive = _liveCount == _partitions.Length;
+        IsComplete = _bounded && _doneCount == _partitions.Length && HeldMessageCount == 0 && _partitions.Length > 0;
     }
 
     /// <summary>Held messages or bytes are above a bound.</summary>
@@ -595,8 +735,20 @@ internal sealed partial class OrderedMergeEngine : IDisposable
             return false;
         }
 
-        partition.IsPaused = true;
-        PausedPartitionCount++;
+        // A partition resumed next in line goes on while the room the last release left under the
+        // bounds lasts: each resume costs a fetch round trip, and a sparse partition taking one
+        // message per trip made a replay of hundreds of them a trip per message.
+        if (partition.ResumedInLine)
+        {
+            _inLineRoomBytes -= _lastHeldBytes;
+            _inLineRoomMessages--;
+            if (_inLineRoomBytes >= 0 && _inLineRoomMessages >= 0)
+            {
+                return false;
+            }
+        }
+
+        SetPaused(partition, true);
         return true;
     }
 
@@ -628,18 +780,22 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         // Above the low mark, resuming only the partition that holds the watermark moves it one
         // partition per fetch round trip: with hundreds of partitions that stalled a replay for a
         // minute. The partitions next in line (lowest stream times, up to half a batch of them) are
-        // resumed together; each is paused again at its first message (PauseAtIntake), so this
-        // costs at most half a batch's intake, and their release frees as much.
+        // resumed together; they take in what the room left under the bounds covers, then each is
+        // paused again at its next message (PauseAtIntake), so this costs at most that room and half
+        // a batch's intake, and their release frees as much.
         var nextInLine = !under && !backlog && watermark != long.MinValue ? NextInLine(watermark) : long.MinValue;
 
         var stalled = !backlog;
         var tieFloor = TieFloor(watermark);
+
+        // Blockers hold back with a lower bound at most the watermark or the next in line: the heap lists just those.
+        _candidates.Clear();
+        _lowerBounds.CollectAtMost(Math.Max(watermark, nextInLine), _candidates, _pending);
         if (!over && !under)
         {
-            for (var i = 0; i < _partitions.Length; i++)
+            foreach (var i in _candidates)
             {
-                var partition = _partitions[i];
-                if (IsBlocker(partition, i, watermark, tieFloor) && !partition.IsPaused)
+                if (IsBlocker(_partitions[i], i, watermark, tieFloor) && !_partitions[i].IsPaused)
                 {
                     stalled = false;
                     break;
@@ -647,7 +803,21 @@ internal sealed partial class OrderedMergeEngine : IDisposable
             }
         }
 
-        for (var i = 0; i < _partitions.Length; i++)
+        // Besides blockers only these can change: partitions that may have ended since the last
+        // release (paused for good), above the bound the running ones, below the low mark the paused ones.
+        foreach (var partition in _touched)
+        {
+            _candidates.Add(partition.Index);
+        }
+
+        var others = over ? _running : under ? _paused : null;
+        for (var n = 0; n < (others?.Count ?? 0); n++)
+        {
+            _candidates.Add(others![n]);
+        }
+
+        // A partition listed twice is decided the same way twice: the second time changes nothing.
+        foreach (var i in _candidates)
         {
             var partition = _partitions[i];
             var blocker = IsBlocker(partition, i, watermark, tieFloor)
@@ -656,14 +826,21 @@ internal sealed partial class OrderedMergeEngine : IDisposable
                 : !under && partition.IsPaused && !((stalled || nextInLine != long.MinValue) && blocker));
             if (pause != partition.IsPaused)
             {
-                partition.IsPaused = pause;
+                SetPaused(partition, pause);
+                partition.ResumedInLine = !pause && nextInLine != long.MinValue && IsInLine(partition) && partition.WatermarkMs <= nextInLine;
+                _resumedInLineCount += partition.ResumedInLine ? 1 : 0;
                 (pause ? _toPause : _toResume).Add(i);
 
                 // Time spent paused is not a want of progress.
                 partition.LastProgressMs = pause ? partition.LastProgressMs : Math.Max(partition.LastProgressMs, _nowMs);
-                PausedPartitionCount += pause ? 1 : -1;
             }
         }
+
+        _toPause.Sort();
+        _toResume.Sort();
+        // Once the room is spent, each such partition may still take one message before it is paused: that is kept out of the room.
+        _inLineRoomBytes = nextInLine != long.MinValue ? _options.MaxHeldBytes - HeldBytes - (_resumedInLineCount * _largestMessageBytes) : -1;
+        _inLineRoomMessages = nextInLine != long.MinValue ? _options.MaxHeldMessages - HeldMessageCount - _resumedInLineCount : -1;
     }
 
     /// <summary>
@@ -672,20 +849,31 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     /// </summary>
     private long NextInLine(long watermark)
     {
-        var times = ArrayPool<long>.Shared.Rent(_partitions.Length);
-        var count = 0;
-        foreach (var partition in _partitions)
+        var wanted = Math.Max(1, _options.BatchSize / 2);
+
+        // Walks the heap of lower bounds in order, from the root down, as far as it takes to find them.
+        var found = 0;
+        var line = watermark;
+        _inLine.Clear();
+        if (_lowerBounds.Count > 0)
         {
-            if (IsInLine(partition))
+            _inLine.Enqueue(0, _lowerBounds.NodeAt(0));
+        }
+
+        while (found < wanted && _inLine.TryDequeue(out var position, out var node))
+        {
+            if (IsInLine(_partitions[node.Partition]))
             {
-                times[count++] = partition.WatermarkMs;
+                line = node.Key;
+                found++;
+            }
+
+            for (var child = (2 * position) + 1; child <= (2 * position) + 2 && child < _lowerBounds.Count; child++)
+            {
+                _inLine.Enqueue(child, _lowerBounds.NodeAt(child));
             }
         }
 
-        var span = times.AsSpan(0, count);
-        span.Sort();
-        var line = count == 0 ? watermark : span[Math.Min(count, Math.Max(1, _options.BatchSize / 2)) - 1];
-        ArrayPool<long>.Shared.Return(times);
         return line;
     }
 
@@ -694,7 +882,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     /// most its latest message (one that holds more already read past it, and more would wait).
     /// </summary>
     private static bool IsInLine(TrackedPartition partition) =>
-        !partition.CaughtUp && partition.IdleSinceMs is null && partition.Buffer.Count <= 1;
+        partition.HoldsBack && partition.Buffer.Count <= 1;
 
     /// <summary>
     /// A partition whose intake can let more out: one still replaying that has delivered nothing,

@@ -100,6 +100,26 @@ internal sealed class TrackedPartition
 
     public bool IsPaused { get; set; }
 
+    /// <summary>Resumed as one of the partitions next in line to hold the watermark (and not paused since).</summary>
+    public bool ResumedInLine { get; set; }
+
+    // The engine's bookkeeping, so that a release visits the partitions that changed, not all of them.
+
+    /// <summary>The partition's place in the engine's index order (topic index, partition).</summary>
+    public int Index { get; set; }
+
+    /// <summary>Its lower bound (<see cref="WatermarkMs"/>, or whether it counts) may have changed since the engine's watermark heap last saw it.</summary>
+    public bool BoundStale { get; set; }
+
+    /// <summary>Delivered, ended or released since the last release decided live flags and pauses.</summary>
+    public bool Touched { get; set; }
+
+    /// <summary>The engine has counted it as done.</summary>
+    public bool CountedDone { get; set; }
+
+    /// <summary>Counts toward the replay watermark: still replaying, and not left out for want of progress.</summary>
+    public bool HoldsBack => !CaughtUp && IdleSinceMs is null;
+
     /// <summary>Messages that carried no timestamp and took the stream time instead.</summary>
     public long UntimedMessages { get; set; }
 

@@ -62,8 +62,8 @@ public sealed class EngineProperties
             // Above the bound only the partitions holding the watermark down take anything in, and
             // each of them releases all it held before it can overshoot again; besides them, the
             // partitions next in line (at most half a batch of them, each holding at most one
-            // message) take one message each, so that the watermark moves over many partitions per
-            // round trip instead of one.
+            // message) take what the room left under the bounds covers and then one message each, so
+            // that the watermark moves over many partitions per round trip instead of one.
             var nextInLine = Math.Min(c.Partitions.Count, Math.Max(1, c.BatchSize / 2));
             var onePollMessages = (c.MaxIntake * c.Partitions.Count) + nextInLine;
             var onePollBytes = (long)onePollMessages * MaxValueLength;
