@@ -515,9 +515,9 @@ public sealed class ConsumerManager : IDisposable
 
     /// <summary>
     /// Confluent's Consume, unless the batch call on this client's handle is asked for (<paramref name="native"/>
-    /// true, or the environment variable <c>TYPEDKAFKA_INTAKE=native</c>) and can bind. Opt-in: in the
-    /// 500-partition skewed replay of the end-to-end harness (<c>--memory</c>) the batch intake went live
-    /// with 51-60 of 23,960 rows never released in 2 runs of 7, and the cause is not found yet (docs/benchmarks.md).
+    /// true, or the environment variable <c>TYPEDKAFKA_INTAKE=native</c>) and can bind. Opt-in until the
+    /// batch intake has been through the repeated broker-backed suites as the default: a loss it had
+    /// (docs/benchmarks.md, <c>ParkedMessages</c>) was found late.
     /// An event-time reader always takes Consume: its <see cref="ConsumerOptions.Timestamp"/> reads Confluent's header objects.
     /// </summary>
     private IMessageIntake SelectIntake(bool? native, int topicCount)

@@ -39,9 +39,7 @@ internal sealed unsafe class NativeIntake : IMessageIntake
     private readonly bool _includeHeaders;
     private readonly bool _resolveTopics;
     private readonly LibRdKafka.Message** _batch;
-    private readonly Queue<nint> _resumed = new();
-    private readonly List<nint> _parked = [];
-    private readonly HashSet<(string? Topic, int Partition)> _paused = [];
+    private readonly ParkedMessages<nint> _parked;
     private (byte[] Utf8, string Name)[] _topics = [];
     private byte[] _headerScratch = [];
     private LibRdKafka.Message* _current;
@@ -59,6 +57,7 @@ internal sealed unsafe class NativeIntake : IMessageIntake
         _includeHeaders = includeHeaders;
         _resolveTopics = resolveTopics;
         _batch = (LibRdKafka.Message**)NativeMemory.Alloc(BatchCapacity, (nuint)sizeof(nint));
+        _parked = new ParkedMessages<nint>(PartitionOf);
     }
 
     public string Name => "native";
@@ -127,9 +126,9 @@ internal sealed unsafe class NativeIntake : IMessageIntake
         while (true)
         {
             LibRdKafka.Message* message;
-            if (_resumed.Count > 0)
+            if (_parked.TryTakeResumed(out var resumed))
             {
-                message = (LibRdKafka.Message*)_resumed.Dequeue();
+                message = (LibRdKafka.Message*)resumed;
             }
             else if (_next < _count)
             {
@@ -146,9 +145,8 @@ internal sealed unsafe class NativeIntake : IMessageIntake
             }
 
             var topic = _resolveTopics || message->Err != 0 ? TopicOf(message->Topic) : null;
-            if (_paused.Count > 0 && _paused.Contains((_resolveTopics ? topic : null, message->Partition)))
+            if (_parked.TryPark((nint)message))
             {
-                _parked.Add((nint)message);
                 continue;
             }
 
@@ -177,7 +175,7 @@ internal sealed unsafe class NativeIntake : IMessageIntake
         _consumer.Pause(list);
         foreach (var partition in list)
         {
-            _paused.Add((_resolveTopics ? partition.Topic : null, partition.Partition.Value));
+            _parked.Pause(KeyOf(partition));
         }
     }
 
@@ -187,38 +185,11 @@ internal sealed unsafe class NativeIntake : IMessageIntake
         _consumer.Resume(list);
         foreach (var partition in list)
         {
-            _paused.Remove((_resolveTopics ? partition.Topic : null, partition.Partition.Value));
+            _parked.Resume(KeyOf(partition));
         }
-
-        // Parked messages go out before the rest of the batch: they are older than anything of their partition still in it.
-        _parked.RemoveAll(parked =>
-        {
-            var message = (LibRdKafka.Message*)parked;
-            if (_paused.Contains((_resolveTopics ? TopicOf(message->Topic) : null, message->Partition)))
-            {
-                return false;
-            }
-
-            _resumed.Enqueue(parked);
-            return true;
-        });
     }
 
-    public void PartitionsChanged(Func<string?, int, bool> held)
-    {
-        _paused.RemoveWhere(p => !held(p.Topic, p.Partition));
-        _parked.RemoveAll(parked =>
-        {
-            var message = (LibRdKafka.Message*)parked;
-            if (held(_resolveTopics ? TopicOf(message->Topic) : null, message->Partition))
-            {
-                return false;
-            }
-
-            LibRdKafka.MessageDestroy(message);
-            return true;
-        });
-    }
+    public void PartitionsChanged(Func<string?, int, bool> held) => _parked.Retain(held, Destroy);
 
     public void Dispose()
     {
@@ -234,17 +205,7 @@ internal sealed unsafe class NativeIntake : IMessageIntake
             LibRdKafka.MessageDestroy(_batch[_next++]);
         }
 
-        while (_resumed.TryDequeue(out var message))
-        {
-            LibRdKafka.MessageDestroy((LibRdKafka.Message*)message);
-        }
-
-        foreach (var message in _parked)
-        {
-            LibRdKafka.MessageDestroy((LibRdKafka.Message*)message);
-        }
-
-        _parked.Clear();
+        _parked.Clear(Destroy);
         LibRdKafka.QueueDestroy(_queue);
         NativeMemory.Free(_batch);
         _handle.DangerousRelease();
@@ -355,6 +316,17 @@ internal sealed unsafe class NativeIntake : IMessageIntake
 
         var record = new ConsumeResult<byte[], byte[]> { TopicPartitionOffset = new TopicPartitionOffset(topic, message->Partition, message->Offset) };
         return new ConsumeException(record, error);
+    }
+
+    private static void Destroy(nint message) => LibRdKafka.MessageDestroy((LibRdKafka.Message*)message);
+
+    /// <summary>How partitions are keyed here: by number alone when the consumer reads one topic.</summary>
+    private (string? Topic, int Partition) KeyOf(TopicPartition partition) => (_resolveTopics ? partition.Topic : null, partition.Partition.Value);
+
+    private (string? Topic, int Partition) PartitionOf(nint message)
+    {
+        var native = (LibRdKafka.Message*)message;
+        return (_resolveTopics ? TopicOf(native->Topic) : null, native->Partition);
     }
 
     private void DestroyCurrent()
