@@ -514,16 +514,15 @@ public sealed class ConsumerManager : IDisposable
     }
 
     /// <summary>
-    /// Confluent's Consume, unless the batch call on this client's handle is asked for (<paramref name="native"/>
-    /// true, or the environment variable <c>TYPEDKAFKA_INTAKE=native</c>) and can bind. Opt-in until the
-    /// batch intake has been through the repeated broker-backed suites as the default: a loss it had
-    /// (docs/benchmarks.md, <c>ParkedMessages</c>) was found late.
-    /// An event-time reader always takes Consume: its <see cref="ConsumerOptions.Timestamp"/> reads Confluent's header objects.
+    /// librdkafka's batch call on this client's handle where it can bind, else Confluent's Consume (logged).
+    /// Consume when asked for (<paramref name="native"/> false, or the environment variable
+    /// <c>TYPEDKAFKA_INTAKE=plain</c>), and for an event-time reader: its <see cref="ConsumerOptions.Timestamp"/>
+    /// reads Confluent's header objects.
     /// </summary>
     private IMessageIntake SelectIntake(bool? native, int topicCount)
     {
         var plain = new ConfluentIntake(_consumer, _staging, _includeHeaders);
-        if (!(native ?? string.Equals(Environment.GetEnvironmentVariable("TYPEDKAFKA_INTAKE"), "native", StringComparison.OrdinalIgnoreCase)) || _eventTime is not null)
+        if (!(native ?? !string.Equals(Environment.GetEnvironmentVariable("TYPEDKAFKA_INTAKE"), "plain", StringComparison.OrdinalIgnoreCase)) || _eventTime is not null)
         {
             return plain;
         }

@@ -138,7 +138,7 @@ public sealed record ConsumerOptions
 
     /// <summary>
     /// Which intake reads the client: true for librdkafka's batch call, false for Confluent's Consume,
-    /// null for the default (Consume, unless <c>TYPEDKAFKA_INTAKE=native</c>). Internal: tests and
+    /// null for the default (the batch call, unless <c>TYPEDKAFKA_INTAKE=plain</c>). Internal: tests and
     /// the benchmark run both paths over the same data.
     /// </summary>
     internal bool? NativeIntake { get; init; }

@@ -108,12 +108,12 @@ public sealed class IntakeTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void The_plain_intake_is_the_default_until_the_batch_intake_is_proven_exact()
+    public void The_batch_intake_is_the_default_unless_the_plain_one_is_asked_for()
     {
         var topic = _kafka.NewTopic("intake-default", 1);
         using var manager = new ConsumerManager(_kafka.Config(), [SourceTopic.FromEarliest(topic)]);
 
-        Assert.Equal(Environment.GetEnvironmentVariable("TYPEDKAFKA_INTAKE") == "native" ? "native" : "plain", manager.Intake);
+        Assert.Equal(Environment.GetEnvironmentVariable("TYPEDKAFKA_INTAKE") == "plain" ? "plain" : "native", manager.Intake);
     }
 
     private static LocalMessage Message(Random random, int partition, int i)
