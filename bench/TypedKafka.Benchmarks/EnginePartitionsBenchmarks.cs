@@ -12,9 +12,13 @@ namespace TypedKafka.Benchmarks;
 /// per invocation, so its start-up (per-partition state, chunks) is counted. <see cref="SmallPolls"/>
 /// does the same in rounds of 100 messages, as polls go once a consumer keeps up (live, or a slow
 /// producer): there, work per release that grows with the partition count is work per few messages.
+/// <see cref="LongReplay"/> feeds one engine invocation after invocation, the offsets and timestamps
+/// going on where the last left off: the cost per message of a replay long enough that each
+/// partition's start-up (its state, its first chunks) no longer counts.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(warmupCount: 3, iterationCount: 10)]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet disposes the long replay's engine in [GlobalCleanup] and needs the class unsealed.")]
 public class EnginePartitionsBenchmarks
 {
     private const int TotalMessages = 163_840;
@@ -27,6 +31,9 @@ public class EnginePartitionsBenchmarks
     private readonly byte[] _keys = new byte[TotalMessages * KeyBytes];
     private readonly byte[] _values = new byte[TotalMessages * ValueBytes];
     private PartitionSpec[] _specs = [];
+    private OrderedMergeEngine? _longReplay;
+    private long _longReplaySequence;
+    private long _longReplayReleased;
 
     [Params(1, 16, 256, 4096)]
     public int Partitions { get; set; }
@@ -41,6 +48,23 @@ public class EnginePartitionsBenchmarks
         }
 
         _specs = [.. Enumerable.Range(0, Partitions).Select(p => new PartitionSpec("bench", p, 0, TotalMessages / Partitions))];
+        _longReplay = new OrderedMergeEngine(
+            [.. Enumerable.Range(0, Partitions).Select(p => new PartitionSpec("bench", p, 0, long.MaxValue))],
+            new EngineOptions(CutoffMs: long.MaxValue, BatchSize: BatchSize));
+        _longReplaySequence = 0;
+        _longReplayReleased = 0;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        // Nothing is lost across invocations: all delivered is released or still held.
+        var held = _longReplay!.HeldMessageCount;
+        _longReplay.Dispose();
+        if (_longReplayReleased + held != _longReplaySequence)
+        {
+            throw new InvalidOperationException($"Long replay: delivered {_longReplaySequence}, released {_longReplayReleased}, held {held}.");
+        }
     }
 
     [Benchmark(OperationsPerInvoke = TotalMessages)]
@@ -48,6 +72,34 @@ public class EnginePartitionsBenchmarks
 
     [Benchmark(OperationsPerInvoke = TotalMessages)]
     public long SmallPolls() => Replay(SmallPoll);
+
+    [Benchmark(OperationsPerInvoke = TotalMessages)]
+    public long LongReplay()
+    {
+        var engine = _longReplay!;
+        long released = 0;
+        for (var delivered = 0; delivered < TotalMessages; delivered += BatchSize)
+        {
+            for (var n = Math.Min(BatchSize, TotalMessages - delivered); n > 0; n--)
+            {
+                var i = _longReplaySequence++;
+                var partition = (int)(i % Partitions);
+                var timestamp = BaseTimestampMs + i + (partition * 7 % 16 * 15);
+                var slot = (int)(i % TotalMessages);
+                engine.Deliver(partition, i / Partitions, timestamp, _keys.AsSpan(slot * KeyBytes, KeyBytes), false, _values.AsSpan(slot * ValueBytes, ValueBytes), false);
+            }
+
+            // As a consumer's next poll does, release a backlog before taking more in: held rows stay level.
+            do
+            {
+                released += EngineInput.ReleaseOnce(engine);
+            }
+            while (engine.HasBacklog);
+        }
+
+        _longReplayReleased += released;
+        return released;
+    }
 
     private long Replay(int intake)
     {

@@ -12,13 +12,13 @@ namespace TypedKafka.Arrow;
 /// </summary>
 internal static class HeadersColumn
 {
-    public static IArrowArray Build(ReadOnlySpan<ReleasedMessage> released, TrackedPartition[] partitions)
+    public static IArrowArray Build(ReadOnlySpan<ReleasedMessage> released)
     {
         var rows = released.Length;
         int entries = 0, keyBytes = 0, valueBytes = 0, nullValues = 0;
         foreach (ref readonly var entry in released)
         {
-            var (count, keys, values, nulls) = HeaderBlock.Measure(partitions[entry.Partition].Buffer.Headers(entry.Message));
+            var (count, keys, values, nulls) = HeaderBlock.Measure(entry.Message.Headers(entry.Chunk));
             entries += count;
             keyBytes += keys;
             valueBytes += values;
@@ -43,7 +43,7 @@ internal static class HeadersColumn
         {
             ref readonly var entry = ref released[row];
             listSpan[row] = at;
-            var block = partitions[entry.Partition].Buffer.Headers(entry.Message);
+            var block = entry.Message.Headers(entry.Chunk);
             while (!block.IsEmpty)
             {
                 block = HeaderBlock.Next(block, out var key, out var value, out var valueIsNull);

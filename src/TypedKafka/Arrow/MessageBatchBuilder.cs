@@ -19,9 +19,9 @@ internal static class MessageBatchBuilder
     /// The batch of <paramref name="released"/>; with <paramref name="eventTime"/>, an <c>event_time</c> column (the time rows are ordered by) follows the others,
     /// and with <paramref name="headers"/> a <c>headers</c> column comes last.
     /// </summary>
-    public static RecordBatch Build(ReadOnlySpan<ReleasedMessage> released, ReleaseTotals totals, TrackedPartition[] partitions, bool eventTime = false, bool headers = false)
+    public static RecordBatch Build(ReadOnlySpan<ReleasedMessage> released, ReleaseTotals totals, IReadOnlyList<byte[]> topicNames, bool eventTime = false, bool headers = false)
     {
-        var batch = BuildMessages(released, totals, partitions, eventTime);
+        var batch = BuildMessages(released, totals, topicNames, eventTime);
         if (!headers)
         {
             return batch;
@@ -33,12 +33,12 @@ internal static class MessageBatchBuilder
             columns[i] = batch.Column(i);
         }
 
-        columns[^1] = HeadersColumn.Build(released, partitions);
+        columns[^1] = HeadersColumn.Build(released);
         var fields = new List<Field>(batch.Schema.FieldsList) { Schemas.HeadersField };
         return new RecordBatch(new Schema(fields, null), columns, batch.Length);
     }
 
-    private static RecordBatch BuildMessages(ReadOnlySpan<ReleasedMessage> released, ReleaseTotals totals, TrackedPartition[] partitions, bool eventTime)
+    private static RecordBatch BuildMessages(ReadOnlySpan<ReleasedMessage> released, ReleaseTotals totals, IReadOnlyList<byte[]> topicNames, bool eventTime)
     {
         var count = released.Length;
         if (count == 0)
@@ -79,12 +79,12 @@ internal static class MessageBatchBuilder
         {
             ref readonly var entry = ref released[row];
             var message = entry.Message;
-            var partition = partitions[entry.Partition];
+            var topic = topicNames[entry.Topic];
 
             keyOffsetSpan[row] = keyAt;
             if (message.KeyLength >= 0)
             {
-                partition.Buffer.Key(message).CopyTo(keyDataSpan[keyAt..]);
+                message.Key(entry.Chunk).CopyTo(keyDataSpan[keyAt..]);
                 keyAt += message.KeyLength;
                 SetValid(keyValiditySpan, row);
             }
@@ -92,16 +92,16 @@ internal static class MessageBatchBuilder
             valueOffsetSpan[row] = valueAt;
             if (message.ValueLength >= 0)
             {
-                partition.Buffer.Value(message).CopyTo(valueDataSpan[valueAt..]);
+                message.Value(entry.Chunk).CopyTo(valueDataSpan[valueAt..]);
                 valueAt += message.ValueLength;
                 SetValid(valueValiditySpan, row);
             }
 
             topicOffsetSpan[row] = topicAt;
-            partition.TopicUtf8.CopyTo(topicDataSpan[topicAt..]);
-            topicAt += partition.TopicUtf8.Length;
+            topic.CopyTo(topicDataSpan[topicAt..]);
+            topicAt += topic.Length;
 
-            partitionSpan[row] = partition.Spec.Partition;
+            partitionSpan[row] = entry.Partition;
             offsetSpan[row] = message.Offset;
             timestampSpan[row] = message.BrokerTimestampMs;
             if (eventTime)

@@ -2,9 +2,9 @@ namespace TypedKafka.Engine;
 
 /// <summary>
 /// The engine's store of byte chunks for held messages, in sizes from <see cref="MinChunkSize"/>
-/// to <see cref="PartitionBuffer.ChunkSize"/> (powers of two). A partition starts with a small chunk
-/// and doubles as it holds more, so thousands of partitions that each hold a few messages do not
-/// take a 64 KiB chunk each, while a busy partition soon writes into 64 KiB chunks.
+/// to <see cref="PartitionBuffer.ChunkSize"/> (powers of two). A partition's next chunk is sized by
+/// what it holds then, so thousands of partitions that each hold a few messages do not take a
+/// 64 KiB chunk each, while a partition that holds more writes into 64 KiB chunks.
 /// Chunks live as long as messages wait for the watermark, often across many collections, so they
 /// are allocated on the pinned object heap (the GC never copies them, as it would young arrays
 /// that survive) and uninitialised (every byte read was written first). An engine keeps its free

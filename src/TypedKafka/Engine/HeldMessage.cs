@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace TypedKafka.Engine;
 
 /// <summary>
@@ -25,4 +27,16 @@ internal struct HeldMessage
     public int HeadersLength;
 
     public readonly int PayloadBytes => Math.Max(KeyLength, 0) + Math.Max(ValueLength, 0) + HeadersLength;
+
+    /// <summary>The key's bytes in <paramref name="chunk"/>, the chunk numbered <see cref="Chunk"/>; empty when null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly ReadOnlySpan<byte> Key(byte[] chunk) => KeyLength <= 0 ? default : chunk.AsSpan(Position, KeyLength);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly ReadOnlySpan<byte> Value(byte[] chunk) => ValueLength <= 0 ? default : chunk.AsSpan(Position + Math.Max(KeyLength, 0), ValueLength);
+
+    /// <summary>The headers as <see cref="Kafka.HeaderBlock"/> encoded them; empty when the message had none or none were kept.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly ReadOnlySpan<byte> Headers(byte[] chunk) =>
+        HeadersLength == 0 ? default : chunk.AsSpan(Position + Math.Max(KeyLength, 0) + Math.Max(ValueLength, 0), HeadersLength);
 }

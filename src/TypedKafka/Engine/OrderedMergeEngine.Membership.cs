@@ -35,13 +35,8 @@ internal sealed partial class OrderedMergeEngine
             throw new ArgumentException($"Partition {spec.Topic}[{spec.Partition}] is already read.", nameof(spec));
         }
 
-        if (!_topicIndexes.TryGetValue(spec.Topic, out var topicIndex))
-        {
-            topicIndex = _topicIndexes.Count;
-            _topicIndexes.Add(spec.Topic, topicIndex);
-        }
-
-        var tracked = new TrackedPartition(spec, topicIndex, _chunkPool, _options.MaxOutOfOrdernessMs);
+        var topicIndex = TopicIndexOf(spec.Topic);
+        var tracked = new TrackedPartition(spec, topicIndex, _topicNames[topicIndex], _chunkPool, _options.MaxOutOfOrdernessMs);
         if (_nowMs != long.MinValue)
         {
             // Waiting for its progress (the idle timeout) counts from now.

@@ -1,3 +1,4 @@
+using System.Text;
 using Apache.Arrow;
 using TypedKafka.Arrow;
 
@@ -13,6 +14,8 @@ internal sealed partial class OrderedMergeEngine : IDisposable
 {
     private readonly Dictionary<(string Topic, int Partition), int> _indexes = [];
     private readonly Dictionary<string, int> _topicIndexes = new(StringComparer.Ordinal);
+    // UTF-8 names by topic index, for the topic column.
+    private readonly List<byte[]> _topicNames = [];
     private readonly EngineOptions _options;
 
     // Replaced, never edited in place, when a partition is added or removed (a consumer group's rebalance).
@@ -75,10 +78,9 @@ internal sealed partial class OrderedMergeEngine : IDisposable
 
         // The engine's own pool, big enough for the held-byte bound: a backlog reuses chunks.
         _chunkPool = new ChunkPool((int)Math.Clamp(options.MaxHeldBytes / PartitionBuffer.ChunkSize, 16, 4096));
-        var topicIndexes = _topicIndexes;
         foreach (var topic in topicOrder ?? [])
         {
-            topicIndexes.TryAdd(topic, topicIndexes.Count);
+            TopicIndexOf(topic);
         }
 
         var tracked = new List<TrackedPartition>();
@@ -89,13 +91,8 @@ internal sealed partial class OrderedMergeEngine : IDisposable
                 throw new ArgumentException($"Partition {spec.Topic}[{spec.Partition}]: replay start offset {spec.StartOffset} is past its end offset {spec.EndOffset}.", nameof(partitions));
             }
 
-            if (!topicIndexes.TryGetValue(spec.Topic, out var topicIndex))
-            {
-                topicIndex = topicIndexes.Count;
-                topicIndexes.Add(spec.Topic, topicIndex);
-            }
-
-            tracked.Add(new TrackedPartition(spec, topicIndex, _chunkPool, options.MaxOutOfOrdernessMs));
+            var topicIndex = TopicIndexOf(spec.Topic);
+            tracked.Add(new TrackedPartition(spec, topicIndex, _topicNames[topicIndex], _chunkPool, options.MaxOutOfOrdernessMs));
         }
 
         if (tracked.Count == 0 && topicOrder is null)
@@ -339,7 +336,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         var totals = default(ReleaseTotals);
         var count = Merge(strict, TieFloor(strict), held, ref totals, out var backlog);
         HasBacklog = backlog;
-        var batch = MessageBatchBuilder.Build(_releasing.AsSpan(0, count), totals, _partitions, _options.EventTime, _options.Headers);
+        var batch = MessageBatchBuilder.Build(_releasing.AsSpan(0, count), totals, _topicNames, _options.EventTime, _options.Headers);
         RemoveReleased();
         UpdateLive();
         DecideBackpressure(watermark, backlog, released: count > 0);
@@ -381,6 +378,19 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     /// one of them has delivered nothing (so nothing is safe to release), <see cref="long.MaxValue"/>
     /// when all are caught up.
     /// </summary>
+    /// <summary>The index of <paramref name="topic"/> in tie-breaking order, added last when it is new.</summary>
+    private int TopicIndexOf(string topic)
+    {
+        if (!_topicIndexes.TryGetValue(topic, out var index))
+        {
+            index = _topicIndexes.Count;
+            _topicIndexes.Add(topic, index);
+            _topicNames.Add(Encoding.UTF8.GetBytes(topic));
+        }
+
+        return index;
+    }
+
     private long ComputeWatermark()
     {
         // A partition that has delivered nothing has the lower bound long.MinValue.
@@ -650,7 +660,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
                 System.Array.Resize(ref _releasing, Math.Min(count * 2, limit));
             }
 
-            _releasing[count++] = new ReleasedMessage(index, message);
+            _releasing[count++] = new ReleasedMessage(buffer.ChunkOf(message), message, partition.TopicIndex, partition.Spec.Partition);
             if (buffer.Taken == 0)
             {
                 _taken.Add(partition);

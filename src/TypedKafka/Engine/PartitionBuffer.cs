@@ -123,20 +123,9 @@ internal sealed class PartitionBuffer : IDisposable
         }
     }
 
+    /// <summary>The chunk that holds <paramref name="message"/>'s bytes, valid until the release that takes it is committed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ReadOnlySpan<byte> Key(in HeldMessage message) =>
-        message.KeyLength <= 0 ? default : _chunks[message.Chunk & (_chunks.Length - 1)].AsSpan(message.Position, message.KeyLength);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ReadOnlySpan<byte> Value(in HeldMessage message) =>
-        message.ValueLength <= 0 ? default : _chunks[message.Chunk & (_chunks.Length - 1)].AsSpan(message.Position + Math.Max(message.KeyLength, 0), message.ValueLength);
-
-    /// <summary>The message's headers as <see cref="Kafka.HeaderBlock"/> encoded them; empty when it had none or none were kept.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ReadOnlySpan<byte> Headers(in HeldMessage message) =>
-        message.HeadersLength == 0
-            ? default
-            : _chunks[message.Chunk & (_chunks.Length - 1)].AsSpan(message.Position + Math.Max(message.KeyLength, 0) + Math.Max(message.ValueLength, 0), message.HeadersLength);
+    public byte[] ChunkOf(in HeldMessage message) => _chunks[message.Chunk & (_chunks.Length - 1)];
 
     /// <summary>
     /// Ends the release in progress: the taken messages leave, and chunks nothing unreleased points
@@ -217,8 +206,10 @@ internal sealed class PartitionBuffer : IDisposable
             _chunks = larger;
         }
 
-        // A partition that holds little keeps to small chunks; one that goes on holding doubles them up to ChunkSize.
-        var preferred = _chunkCount == 0 ? ChunkPool.MinChunkSize : Math.Min(ChunkSize, 2 * _chunks[(_firstChunk + _chunkCount - 1) & (_chunks.Length - 1)].Length);
+        // Sized by what the partition holds now, not by how long it has held something: with
+        // thousands of partitions each holds a message or a few at a time, for as long as the replay
+        // runs, and chunks that doubled while it did took 64 KiB a partition to hold a message each.
+        var preferred = (int)Math.Min(ChunkSize, BitOperations.RoundUpToPowerOf2((ulong)(Bytes + size)));
         var number = _firstChunk + _chunkCount;
         var chunk = _chunkPool.Rent(size, preferred);
         _chunks[number & (_chunks.Length - 1)] = chunk;

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace TypedKafka.Engine;
 
 /// <summary>What became of a delivered message.</summary>
@@ -25,11 +23,11 @@ internal sealed class TrackedPartition
     private long _pastEndOffset = -1;
 
     /// <summary>Starts tracking a partition; <paramref name="reorderWindowMs"/> is how far behind the stream time a message may be and still be released in timestamp order (0 keeps offset order).</summary>
-    public TrackedPartition(PartitionSpec spec, int topicIndex, ChunkPool chunkPool, long reorderWindowMs = 0)
+    public TrackedPartition(PartitionSpec spec, int topicIndex, byte[] topicUtf8, ChunkPool chunkPool, long reorderWindowMs = 0)
     {
         Spec = spec;
         TopicIndex = topicIndex;
-        TopicUtf8 = Encoding.UTF8.GetBytes(spec.Topic);
+        TopicUtf8 = topicUtf8;
         ReorderWindowMs = reorderWindowMs;
         Buffer = new PartitionBuffer(chunkPool, reorder: reorderWindowMs > 0);
         ConsumedOffset = ReleasedOffset = _catchUpOffset = spec.StartOffset - 1;
@@ -45,6 +43,7 @@ internal sealed class TrackedPartition
     /// <summary>Position of the topic in the consumer's topic list; breaks timestamp ties.</summary>
     public int TopicIndex { get; }
 
+    /// <summary>The topic's name in UTF-8, shared by the topic's partitions.</summary>
     public byte[] TopicUtf8 { get; }
 
     public PartitionBuffer Buffer { get; }

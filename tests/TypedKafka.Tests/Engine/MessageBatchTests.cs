@@ -130,6 +130,39 @@ public sealed class MessageBatchTests
     }
 
     [Fact]
+    public void A_partition_that_always_holds_a_message_or_two_keeps_to_the_smallest_chunks_however_long_it_runs()
+    {
+        // As each of thousands of partitions does in a long replay: never empty, never holding much.
+        using var buffer = new PartitionBuffer(new ChunkPool(maxRetained: 16));
+        var value = new byte[100];
+        buffer.Append(0, 0, 0, 0, default, true, value, false);
+        long largestReserved = 0;
+        for (var i = 1; i < 10_000; i++)
+        {
+            buffer.Append(i, i, i, 0, default, true, value, false);
+            Release(buffer, 1);
+            largestReserved = Math.Max(largestReserved, buffer.ReservedBytes);
+        }
+
+        Assert.Equal(100, buffer.Bytes);
+        Assert.True(largestReserved <= 2 * ChunkPool.MinChunkSize, $"{largestReserved} bytes reserved to hold 100 to 200.");
+    }
+
+    [Fact]
+    public void A_partition_that_holds_more_takes_larger_chunks()
+    {
+        using var buffer = new PartitionBuffer(new ChunkPool(maxRetained: 64));
+        var value = new byte[1000];
+        for (var i = 0; i < 1000; i++)
+        {
+            buffer.Append(i, i, i, 0, default, true, value, false);
+        }
+
+        // 1,000,000 bytes in 64 KiB chunks once the partition holds more than 32 KiB: 16 of them, a few smaller first.
+        Assert.InRange(buffer.ReservedBytes, 1_000_000, 1_000_000 + (2 * PartitionBuffer.ChunkSize));
+    }
+
+    [Fact]
     public void Reordered_a_chunk_stays_until_every_message_in_it_is_released_and_the_released_offset_stops_below_the_first_held()
     {
         using var buffer = new PartitionBuffer(new ChunkPool(maxRetained: 16), reorder: true);
