@@ -8,7 +8,7 @@ namespace TypedKafka.Engine;
 /// Chunks live as long as messages wait for the watermark, often across many collections, so they
 /// are allocated on the pinned object heap (the GC never copies them, as it would young arrays
 /// that survive) and uninitialised (every byte read was written first). An engine keeps its free
-/// chunks up to a number of bytes; when it is disposed its 64 KiB chunks go to a small
+/// chunks up to a number of bytes; when it is disposed they go, up to 16 MiB in all, to a
 /// process-wide spare set that the next engine draws from first, so a process that replays again
 /// and again (a restarted hosted consumer, a test suite) allocates none.
 /// Rent and Return are single-threaded, like the engine.
@@ -17,8 +17,9 @@ internal sealed class ChunkPool : IDisposable
 {
     public const int MinChunkSize = 4 * 1024;
     private const int Classes = 5; // 4, 8, 16, 32 and 64 KiB.
-    private const int MaxSpare = 256; // 16 MiB kept for the next engine.
-    private static readonly Stack<byte[]> Spare = new();
+    private const long MaxSpareBytes = 16L * 1024 * 1024; // kept for the next engine.
+    private static readonly Stack<byte[]>[] Spare = [new(), new(), new(), new(), new()];
+    private static long s_spareBytes; // under lock (Spare)
     private readonly Stack<byte[]>[] _free = [new(), new(), new(), new(), new()];
     private readonly long _maxRetainedBytes;
     private long _retainedBytes;
@@ -44,21 +45,19 @@ internal sealed class ChunkPool : IDisposable
         }
 
         size = Math.Min(size, PartitionBuffer.ChunkSize);
-        var free = _free[ClassOf(size)];
-        if (free.TryPop(out var chunk))
+        var sizeClass = ClassOf(size);
+        if (_free[sizeClass].TryPop(out var chunk))
         {
             _retainedBytes -= chunk.Length;
             return chunk;
         }
 
-        if (size == PartitionBuffer.ChunkSize)
+        lock (Spare)
         {
-            lock (Spare)
+            if (Spare[sizeClass].TryPop(out chunk))
             {
-                if (Spare.TryPop(out chunk))
-                {
-                    return chunk;
-                }
+                s_spareBytes -= chunk.Length;
+                return chunk;
             }
         }
 
@@ -76,12 +75,17 @@ internal sealed class ChunkPool : IDisposable
 
     public void Dispose()
     {
-        var largest = _free[Classes - 1];
         lock (Spare)
         {
-            while (Spare.Count < MaxSpare && largest.TryPop(out var chunk))
+            for (var sizeClass = 0; sizeClass < Classes; sizeClass++)
             {
-                Spare.Push(chunk);
+                var free = _free[sizeClass];
+                var size = MinChunkSize << sizeClass;
+                while (s_spareBytes + size <= MaxSpareBytes && free.TryPop(out var chunk))
+                {
+                    Spare[sizeClass].Push(chunk);
+                    s_spareBytes += size;
+                }
             }
         }
 
