@@ -82,11 +82,7 @@ public class EnginePartitionsBenchmarks
         {
             for (var n = Math.Min(BatchSize, TotalMessages - delivered); n > 0; n--)
             {
-                var i = _longReplaySequence++;
-                var partition = (int)(i % Partitions);
-                var timestamp = BaseTimestampMs + i + (partition * 7 % 16 * 15);
-                var slot = (int)(i % TotalMessages);
-                engine.Deliver(partition, i / Partitions, timestamp, _keys.AsSpan(slot * KeyBytes, KeyBytes), false, _values.AsSpan(slot * ValueBytes, ValueBytes), false);
+                Deliver(engine, _longReplaySequence++);
             }
 
             // As a consumer's next poll does, release a backlog before taking more in: held rows stay level.
@@ -101,6 +97,19 @@ public class EnginePartitionsBenchmarks
         return released;
     }
 
+    /// <summary>
+    /// Delivers message number <paramref name="i"/> of the global sequence: round-robin over the
+    /// partitions, its timestamp rising with the sequence and skewed per partition by up to 225 ms,
+    /// its key and value taken from the input, which repeats past <see cref="TotalMessages"/>.
+    /// </summary>
+    private void Deliver(OrderedMergeEngine engine, long i)
+    {
+        var partition = (int)(i % Partitions);
+        var slot = (int)(i % TotalMessages);
+        var timestamp = BaseTimestampMs + i + (partition * 7 % 16 * 15);
+        engine.Deliver(partition, i / Partitions, timestamp, _keys.AsSpan(slot * KeyBytes, KeyBytes), false, _values.AsSpan(slot * ValueBytes, ValueBytes), false);
+    }
+
     private long Replay(int intake)
     {
         using var engine = new OrderedMergeEngine(_specs, new EngineOptions(CutoffMs: long.MaxValue, BatchSize: BatchSize));
@@ -109,9 +118,7 @@ public class EnginePartitionsBenchmarks
         {
             for (var end = Math.Min(i + intake, TotalMessages); i < end; i++)
             {
-                var partition = i % Partitions;
-                var timestamp = BaseTimestampMs + i + (partition * 7 % 16 * 15);
-                engine.Deliver(partition, i / Partitions, timestamp, _keys.AsSpan(i * KeyBytes, KeyBytes), false, _values.AsSpan(i * ValueBytes, ValueBytes), false);
+                Deliver(engine, i);
             }
 
             released += EngineInput.ReleaseOnce(engine);
