@@ -1,75 +1,83 @@
+using System.Numerics;
+
 namespace TypedKafka.Engine;
 
 /// <summary>
-/// The engine's store of byte chunks for held messages, in sizes from <see cref="MinChunkSize"/>
-/// to <see cref="PartitionBuffer.ChunkSize"/> (powers of two). A partition's next chunk is sized by
-/// what it holds then, so thousands of partitions that each hold a few messages do not take a
-/// 64 KiB chunk each, while a partition that holds more writes into 64 KiB chunks.
-/// Chunks live as long as messages wait for the watermark, often across many collections, so they
-/// are allocated on the pinned object heap (the GC never copies them, as it would young arrays
-/// that survive) and uninitialised (every byte read was written first). An engine keeps its free
-/// chunks up to a number of bytes; when it is disposed they go, up to 16 MiB in all, to a
+/// A store of arrays of <typeparamref name="T"/> in power-of-two lengths from a smallest to a largest.
+/// They live as long as messages wait for the watermark, often across many collections, so they are
+/// allocated on the pinned object heap (the GC never copies them, as it would young arrays that
+/// survive) and uninitialised (every element read was written first). A pool keeps its free arrays
+/// up to a number of bytes; when it is disposed they go, up to 16 MiB for each element type, to a
 /// process-wide spare set that the next engine draws from first, so a process that replays again
 /// and again (a restarted hosted consumer, a test suite) allocates none.
 /// Rent and Return are single-threaded, like the engine.
 /// </summary>
-internal sealed class ChunkPool : IDisposable
+internal sealed class ChunkPool<T> : IDisposable
+    where T : unmanaged
 {
-    public const int MinChunkSize = 4 * 1024;
-    private const int Classes = 5; // 4, 8, 16, 32 and 64 KiB.
     private const long MaxSpareBytes = 16L * 1024 * 1024; // kept for the next engine.
-    private static readonly Stack<byte[]>[] Spare = [new(), new(), new(), new(), new()];
+    private static readonly Stack<T[]>[] Spare = NewClasses(); // indexed by log2 of the length
     private static long s_spareBytes; // under lock (Spare)
-    private readonly Stack<byte[]>[] _free = [new(), new(), new(), new(), new()];
+    private static readonly int ElementSize = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+
+    private readonly Stack<T[]>[] _free = NewClasses();
+    private readonly int _minLength;
+    private readonly int _maxLength;
     private readonly long _maxRetainedBytes;
     private long _retainedBytes;
 
-    /// <param name="maxRetained">How many 64 KiB chunks' worth of free chunks the pool keeps.</param>
-    public ChunkPool(int maxRetained) => _maxRetainedBytes = (long)maxRetained * PartitionBuffer.ChunkSize;
+    /// <param name="minLength">The smallest array, a power of two.</param>
+    /// <param name="maxLength">The largest pooled array, a power of two.</param>
+    /// <param name="maxRetainedBytes">How many bytes of free arrays the pool keeps.</param>
+    public ChunkPool(int minLength, int maxLength, long maxRetainedBytes)
+    {
+        if (!BitOperations.IsPow2(minLength) || !BitOperations.IsPow2(maxLength) || minLength > maxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(minLength), $"Array lengths {minLength} to {maxLength} must be powers of two, the least first.");
+        }
+
+        (_minLength, _maxLength, _maxRetainedBytes) = (minLength, maxLength, maxRetainedBytes);
+    }
 
     /// <summary>
-    /// A chunk of the smallest pooled size that is at least <paramref name="minimumLength"/> and
-    /// <paramref name="preferredLength"/>, or an unpooled array for a message larger than the largest chunk.
+    /// An array of the smallest pooled length that is at least <paramref name="minimumLength"/> and
+    /// <paramref name="preferredLength"/>, or an unpooled array of exactly <paramref name="minimumLength"/>
+    /// when that is more than the largest pooled length.
     /// </summary>
-    public byte[] Rent(int minimumLength, int preferredLength = PartitionBuffer.ChunkSize)
+    public T[] Rent(int minimumLength, int preferredLength = 0)
     {
-        if (minimumLength > PartitionBuffer.ChunkSize)
+        if (minimumLength > _maxLength)
         {
-            return GC.AllocateUninitializedArray<byte>(minimumLength);
+            return GC.AllocateUninitializedArray<T>(minimumLength, pinned: true);
         }
 
-        var size = MinChunkSize;
-        while (size < minimumLength || size < preferredLength)
+        var length = (int)Math.Min(_maxLength, BitOperations.RoundUpToPowerOf2((uint)Math.Max(_minLength, Math.Max(minimumLength, preferredLength))));
+        var sizeClass = BitOperations.Log2((uint)length);
+        if (_free[sizeClass].TryPop(out var array))
         {
-            size *= 2;
-        }
-
-        size = Math.Min(size, PartitionBuffer.ChunkSize);
-        var sizeClass = ClassOf(size);
-        if (_free[sizeClass].TryPop(out var chunk))
-        {
-            _retainedBytes -= chunk.Length;
-            return chunk;
+            _retainedBytes -= Bytes(array);
+            return array;
         }
 
         lock (Spare)
         {
-            if (Spare[sizeClass].TryPop(out chunk))
+            if (Spare[sizeClass].TryPop(out array))
             {
-                s_spareBytes -= chunk.Length;
-                return chunk;
+                s_spareBytes -= Bytes(array);
+                return array;
             }
         }
 
-        return GC.AllocateUninitializedArray<byte>(size, pinned: true);
+        return GC.AllocateUninitializedArray<T>(length, pinned: true);
     }
 
-    public void Return(byte[] chunk)
+    public void Return(T[] array)
     {
-        if (chunk.Length <= PartitionBuffer.ChunkSize && _retainedBytes + chunk.Length <= _maxRetainedBytes)
+        if (array.Length >= _minLength && array.Length <= _maxLength && BitOperations.IsPow2(array.Length)
+            && _retainedBytes + Bytes(array) <= _maxRetainedBytes)
         {
-            _free[ClassOf(chunk.Length)].Push(chunk);
-            _retainedBytes += chunk.Length;
+            _free[BitOperations.Log2((uint)array.Length)].Push(array);
+            _retainedBytes += Bytes(array);
         }
     }
 
@@ -77,14 +85,13 @@ internal sealed class ChunkPool : IDisposable
     {
         lock (Spare)
         {
-            for (var sizeClass = 0; sizeClass < Classes; sizeClass++)
+            // Smallest first: with many partitions most arrays in use are of the smallest lengths.
+            foreach (var (free, spare) in _free.Zip(Spare))
             {
-                var free = _free[sizeClass];
-                var size = MinChunkSize << sizeClass;
-                while (s_spareBytes + size <= MaxSpareBytes && free.TryPop(out var chunk))
+                while (free.TryPeek(out var array) && s_spareBytes + Bytes(array) <= MaxSpareBytes)
                 {
-                    Spare[sizeClass].Push(chunk);
-                    s_spareBytes += size;
+                    spare.Push(free.Pop());
+                    s_spareBytes += Bytes(array);
                 }
             }
         }
@@ -97,5 +104,7 @@ internal sealed class ChunkPool : IDisposable
         _retainedBytes = 0;
     }
 
-    private static int ClassOf(int size) => System.Numerics.BitOperations.Log2((uint)size) - 12;
+    private static long Bytes(T[] array) => (long)array.Length * ElementSize;
+
+    private static Stack<T[]>[] NewClasses() => [.. Enumerable.Range(0, 31).Select(_ => new Stack<T[]>())];
 }

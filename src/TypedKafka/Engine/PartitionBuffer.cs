@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -15,24 +14,20 @@ namespace TypedKafka.Engine;
 /// </summary>
 internal sealed class PartitionBuffer : IDisposable
 {
-    internal const int ChunkSize = 64 * 1024;
-    // Small: with thousands of partitions most hold a few messages at a time; the ring doubles as needed.
-    private const int InitialCapacity = 8;
-
     // A released message left in storage behind an unreleased one (reorder mode only).
     private const int ReleasedMark = int.MinValue;
 
-    private readonly ChunkPool _chunkPool;
+    private readonly BufferPools _pools;
     private readonly ReorderIndex? _reorder;
 
-    // Chunks in use, a ring indexed by chunk number; chunk numbers only grow.
-    private byte[][] _chunks = new byte[4][];
+    // Chunks in use, a ring indexed by chunk number (it doubles as needed; most partitions use one or two at a time); chunk numbers only grow.
+    private byte[][] _chunks = new byte[2][];
     private int _firstChunk;
     private int _chunkCount;
     private int _writePosition;
 
-    // Stored messages, a ring indexed by sequence number (the order they came in); rented because a backlog can make it large.
-    private HeldMessage[] _ring = ArrayPool<HeldMessage>.Shared.Rent(InitialCapacity);
+    // Stored messages, a ring indexed by sequence number (the order they came in); it doubles as needed.
+    private HeldMessage[] _ring;
     private long _firstSequence;
     private long _nextSequence;
 
@@ -41,9 +36,10 @@ internal sealed class PartitionBuffer : IDisposable
     private long _takenBytes;
     private readonly List<long>? _takenSequences;
 
-    public PartitionBuffer(ChunkPool chunkPool, bool reorder = false)
+    public PartitionBuffer(BufferPools pools, bool reorder = false)
     {
-        _chunkPool = chunkPool;
+        _pools = pools;
+        _ring = pools.Rings.Rent(BufferPools.MinRingLength);
         if (reorder)
         {
             _reorder = new ReorderIndex();
@@ -173,7 +169,7 @@ internal sealed class PartitionBuffer : IDisposable
     public void Dispose()
     {
         ReturnChunksBefore(_firstChunk + _chunkCount);
-        ArrayPool<HeldMessage>.Shared.Return(_ring);
+        _pools.Rings.Return(_ring);
         _ring = [];
         _firstSequence = _nextSequence;
         Count = 0;
@@ -209,9 +205,9 @@ internal sealed class PartitionBuffer : IDisposable
         // Sized by what the partition holds now, not by how long it has held something: with
         // thousands of partitions each holds a message or a few at a time, for as long as the replay
         // runs, and chunks that doubled while it did took 64 KiB a partition to hold a message each.
-        var preferred = (int)Math.Min(ChunkSize, BitOperations.RoundUpToPowerOf2((ulong)(Bytes + size)));
+        var preferred = (int)Math.Min(BufferPools.ChunkSize, BitOperations.RoundUpToPowerOf2((ulong)(Bytes + size)));
         var number = _firstChunk + _chunkCount;
-        var chunk = _chunkPool.Rent(size, preferred);
+        var chunk = _pools.Chunks.Rent(size, preferred);
         _chunks[number & (_chunks.Length - 1)] = chunk;
         _chunkCount++;
         ReservedBytes += chunk.Length;
@@ -225,7 +221,7 @@ internal sealed class PartitionBuffer : IDisposable
         {
             ref var slot = ref _chunks[_firstChunk & (_chunks.Length - 1)];
             ReservedBytes -= slot.Length;
-            _chunkPool.Return(slot);
+            _pools.Chunks.Return(slot);
             slot = null!;
             _firstChunk++;
             _chunkCount--;
@@ -239,15 +235,15 @@ internal sealed class PartitionBuffer : IDisposable
 
     private void GrowRing()
     {
-        // The shared pool hands out power-of-two lengths, which the ring's masking relies on.
-        var larger = ArrayPool<HeldMessage>.Shared.Rent(_ring.Length * 2);
+        // Twice the length is a power of two, which the ring's masking relies on.
+        var larger = _pools.Rings.Rent(_ring.Length * 2);
         Debug.Assert(BitOperations.IsPow2(larger.Length), "ring capacity must be a power of two");
         for (var sequence = _firstSequence; sequence < _nextSequence; sequence++)
         {
             larger[(int)(sequence & (larger.Length - 1))] = Slot(sequence);
         }
 
-        ArrayPool<HeldMessage>.Shared.Return(_ring);
+        _pools.Rings.Return(_ring);
         _ring = larger;
     }
 }

@@ -18,7 +18,7 @@ public sealed class MessageBatchTests
         var sent = new List<(byte[] Key, byte[] Value)>();
         for (var offset = 0; offset < 3_000; offset++)
         {
-            var size = offset % 500 == 0 ? PartitionBuffer.ChunkSize * 3 + 17 : random.Next(0, 300);
+            var size = offset % 500 == 0 ? BufferPools.ChunkSize * 3 + 17 : random.Next(0, 300);
             var key = new byte[random.Next(0, 12)];
             var value = new byte[size];
             random.NextBytes(key);
@@ -113,7 +113,7 @@ public sealed class MessageBatchTests
     [Fact]
     public void Chunks_go_back_to_the_pool_as_the_release_front_passes_them()
     {
-        using var buffer = new PartitionBuffer(new ChunkPool(maxRetained: 16));
+        using var buffer = new PartitionBuffer(new BufferPools(maxRetainedBytes: 16 * BufferPools.ChunkSize));
         var value = new byte[1000];
         for (var i = 0; i < 200; i++)
         {
@@ -133,7 +133,7 @@ public sealed class MessageBatchTests
     public void A_partition_that_always_holds_a_message_or_two_keeps_to_the_smallest_chunks_however_long_it_runs()
     {
         // As each of thousands of partitions does in a long replay: never empty, never holding much.
-        using var buffer = new PartitionBuffer(new ChunkPool(maxRetained: 16));
+        using var buffer = new PartitionBuffer(new BufferPools(maxRetainedBytes: 16 * BufferPools.ChunkSize));
         var value = new byte[100];
         buffer.Append(0, 0, 0, 0, default, true, value, false);
         long largestReserved = 0;
@@ -145,13 +145,13 @@ public sealed class MessageBatchTests
         }
 
         Assert.Equal(100, buffer.Bytes);
-        Assert.True(largestReserved <= 2 * ChunkPool.MinChunkSize, $"{largestReserved} bytes reserved to hold 100 to 200.");
+        Assert.True(largestReserved <= 2 * BufferPools.MinChunkSize, $"{largestReserved} bytes reserved to hold 100 to 200.");
     }
 
     [Fact]
     public void A_partition_that_holds_more_takes_larger_chunks()
     {
-        using var buffer = new PartitionBuffer(new ChunkPool(maxRetained: 64));
+        using var buffer = new PartitionBuffer(new BufferPools(maxRetainedBytes: 64 * BufferPools.ChunkSize));
         var value = new byte[1000];
         for (var i = 0; i < 1000; i++)
         {
@@ -159,13 +159,13 @@ public sealed class MessageBatchTests
         }
 
         // 1,000,000 bytes in 64 KiB chunks once the partition holds more than 32 KiB: 16 of them, a few smaller first.
-        Assert.InRange(buffer.ReservedBytes, 1_000_000, 1_000_000 + (2 * PartitionBuffer.ChunkSize));
+        Assert.InRange(buffer.ReservedBytes, 1_000_000, 1_000_000 + (2 * BufferPools.ChunkSize));
     }
 
     [Fact]
     public void Reordered_a_chunk_stays_until_every_message_in_it_is_released_and_the_released_offset_stops_below_the_first_held()
     {
-        using var buffer = new PartitionBuffer(new ChunkPool(maxRetained: 16), reorder: true);
+        using var buffer = new PartitionBuffer(new BufferPools(maxRetainedBytes: 16 * BufferPools.ChunkSize), reorder: true);
         var value = new byte[1000];
 
         // Offset 0 is stamped last: the 199 after it go out first, yet offset 0 pins the first chunk and the released offset.

@@ -12,7 +12,7 @@ namespace TypedKafka.Tests.Engine;
 internal sealed class ReferenceEngine : IDisposable
 {
     private readonly EngineOptions _options;
-    private readonly ChunkPool _chunkPool = new(16);
+    private readonly BufferPools _pools = new(16 * BufferPools.ChunkSize);
     private readonly List<string> _topics;
     private TrackedPartition[] _partitions;
     private long _nowMs = long.MinValue;
@@ -217,7 +217,7 @@ internal sealed class ReferenceEngine : IDisposable
             partition.Buffer.Dispose();
         }
 
-        _chunkPool.Dispose();
+        _pools.Dispose();
     }
 
     private TrackedPartition New(PartitionSpec spec)
@@ -227,7 +227,7 @@ internal sealed class ReferenceEngine : IDisposable
             _topics.Add(spec.Topic);
         }
 
-        return new TrackedPartition(spec, _topics.IndexOf(spec.Topic), System.Text.Encoding.UTF8.GetBytes(spec.Topic), _chunkPool, _options.MaxOutOfOrdernessMs);
+        return new TrackedPartition(spec, _topics.IndexOf(spec.Topic), System.Text.Encoding.UTF8.GetBytes(spec.Topic), _pools, _options.MaxOutOfOrdernessMs);
     }
 
     private void Replace(TrackedPartition[] partitions)
