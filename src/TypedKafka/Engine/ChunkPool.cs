@@ -7,7 +7,7 @@ namespace TypedKafka.Engine;
 /// They live as long as messages wait for the watermark, often across many collections, so they are
 /// allocated on the pinned object heap (the GC never copies them, as it would young arrays that
 /// survive) and uninitialised (every element read was written first). A pool keeps its free arrays
-/// up to a number of bytes; when it is disposed they go, up to 16 MiB for each element type, to a
+/// up to a number of bytes; when it is disposed they go, with those returned after, up to 16 MiB for each element type, to a
 /// process-wide spare set that the next engine draws from first, so a process that replays again
 /// and again (a restarted hosted consumer, a test suite) allocates none.
 /// Rent and Return are single-threaded, like the engine.
@@ -25,6 +25,7 @@ internal sealed class ChunkPool<T> : IDisposable
     private readonly int _maxLength;
     private readonly long _maxRetainedBytes;
     private long _retainedBytes;
+    private bool _disposed;
 
     /// <param name="minLength">The smallest array, a power of two.</param>
     /// <param name="maxLength">The largest pooled array, a power of two.</param>
@@ -73,35 +74,54 @@ internal sealed class ChunkPool<T> : IDisposable
 
     public void Return(T[] array)
     {
-        if (array.Length >= _minLength && array.Length <= _maxLength && BitOperations.IsPow2(array.Length)
-            && _retainedBytes + Bytes(array) <= _maxRetainedBytes)
+        if (array.Length < _minLength || array.Length > _maxLength || !BitOperations.IsPow2(array.Length))
+        {
+            return;
+        }
+
+        if (_disposed)
+        {
+            // What a disposed engine's partitions give back goes straight to the spare set: kept in
+            // this pool first, its stacks would grow by thousands of entries only to be emptied.
+            lock (Spare)
+            {
+                ToSpare(array);
+            }
+        }
+        else if (_retainedBytes + Bytes(array) <= _maxRetainedBytes)
         {
             _free[BitOperations.Log2((uint)array.Length)].Push(array);
             _retainedBytes += Bytes(array);
         }
     }
 
+    /// <summary>Gives the free arrays to the process-wide spare set (up to its limit); arrays returned from now on go there too.</summary>
     public void Dispose()
     {
+        _disposed = true;
         lock (Spare)
         {
             // Smallest first: with many partitions most arrays in use are of the smallest lengths.
-            foreach (var (free, spare) in _free.Zip(Spare))
+            foreach (var free in _free)
             {
-                while (free.TryPeek(out var array) && s_spareBytes + Bytes(array) <= MaxSpareBytes)
+                while (free.TryPop(out var array))
                 {
-                    spare.Push(free.Pop());
-                    s_spareBytes += Bytes(array);
+                    ToSpare(array);
                 }
             }
         }
 
-        foreach (var free in _free)
-        {
-            free.Clear();
-        }
-
         _retainedBytes = 0;
+    }
+
+    // Under lock (Spare).
+    private static void ToSpare(T[] array)
+    {
+        if (s_spareBytes + Bytes(array) <= MaxSpareBytes)
+        {
+            Spare[BitOperations.Log2((uint)array.Length)].Push(array);
+            s_spareBytes += Bytes(array);
+        }
     }
 
     private static long Bytes(T[] array) => (long)array.Length * ElementSize;

@@ -370,12 +370,14 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         }
 
         _disposed = true;
+
+        // The pools first: what the partitions give back then goes to the spare set for the next engine.
+        _pools.Dispose();
         foreach (var partition in _partitions)
         {
             partition.Buffer.Dispose();
         }
 
-        _pools.Dispose();
         ArrayPool<ReleasedMessage>.Shared.Return(_releasing, clearArray: true);
         _releasing = [];
     }
