@@ -7,9 +7,11 @@ namespace TypedKafka.Engine;
 /// They live as long as messages wait for the watermark, often across many collections, so they are
 /// allocated on the pinned object heap (the GC never copies them, as it would young arrays that
 /// survive) and uninitialised (every element read was written first). A pool keeps its free arrays
-/// up to a number of bytes; when it is disposed they go, with those returned after, up to 16 MiB for each element type, to a
-/// process-wide spare set that the next engine draws from first, so a process that replays again
-/// and again (a restarted hosted consumer, a test suite) allocates none.
+/// up to a number of bytes; when it is disposed they go, with those returned after, to a
+/// process-wide spare set (up to 16 MiB for each element type) that the next engine draws from
+/// first, so a process that replays again and again (a restarted hosted consumer, a test suite)
+/// allocates none. An array longer than the largest pooled length is allocated for the one that
+/// asks, on the ordinary heap, and not kept.
 /// Rent and Return are single-threaded, like the engine.
 /// </summary>
 internal sealed class ChunkPool<T> : IDisposable
@@ -49,7 +51,7 @@ internal sealed class ChunkPool<T> : IDisposable
     {
         if (minimumLength > _maxLength)
         {
-            return GC.AllocateUninitializedArray<T>(minimumLength, pinned: true);
+            return GC.AllocateUninitializedArray<T>(minimumLength);
         }
 
         var length = (int)Math.Min(_maxLength, BitOperations.RoundUpToPowerOf2((uint)Math.Max(_minLength, Math.Max(minimumLength, preferredLength))));

@@ -22,7 +22,7 @@ public sealed class SpareChunkTests(ITestOutputHelper output)
 
         // Each of the 256 partitions writes into a 1 KiB chunk and indexes its messages in a ring of
         // 8 (448 B): 368 KiB that the second replay finds spare. What it allocates anyway, each
-        // partition's state and the Arrow batches, is under 1 KiB a partition (about 750 B here);
+        // partition's state and the Arrow batches, is under 1 KiB a partition (about 615 B here);
         // taking either the chunks or the rings anew would put it above (1,241 B with new rings).
         output.WriteLine($"first replay allocated {first:N0} B, the second {second:N0} B");
         Assert.True(first > Partitions * (BufferPools.MinChunkSize + RingBytes), $"The first replay allocated {first:N0} B.");
