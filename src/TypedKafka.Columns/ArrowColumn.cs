@@ -61,5 +61,17 @@ public abstract class ArrowColumn
 
     private protected abstract bool TryAppendValue(ref Utf8JsonReader reader, out DecodeError error);
 
+    /// <summary>Whether <see cref="TryAppendPlain"/> reads this column's values: <see cref="PlainJsonObject"/> reads only types whose every column does.</summary>
+    internal virtual bool ReadsPlainValues => false;
+
+    /// <summary>
+    /// Appends a value that <see cref="PlainJsonObject"/> found without a JSON reader: the text of a
+    /// number, the content of a string that has no escapes or control characters, or a true or false
+    /// literal. False, with nothing appended, when the value would not be read alike from the reader
+    /// (a type mismatch, a value out of range): the row is then read again with the reader, which
+    /// names the error.
+    /// </summary>
+    internal virtual bool TryAppendPlain(PlainJsonValue kind, ReadOnlySpan<byte> text) => false;
+
     internal abstract ArrayData BuildData();
 }

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.ComponentModel;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Apache.Arrow;
@@ -84,18 +85,9 @@ public sealed class NumberColumn<T> : FixedWidthColumn<T>
         {
             // A number token is never escaped and, read from one span, never split.
             var text = reader.ValueSpan;
-            if (IsFloatingPoint)
+            if (TryParse(text, out var number))
             {
-                if (T.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && T.IsFinite(real))
-                {
-                    Append(real);
-                    error = default;
-                    return true;
-                }
-            }
-            else if (T.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
-            {
-                Append(integer);
+                Append(number);
                 error = default;
                 return true;
             }
@@ -113,6 +105,33 @@ public sealed class NumberColumn<T> : FixedWidthColumn<T>
 
         error = DecodeError.Expected(IsFloatingPoint ? "a number" : "an integer", ref reader);
         return false;
+    }
+
+    internal override bool ReadsPlainValues => true;
+
+    internal override bool TryAppendPlain(PlainJsonValue kind, ReadOnlySpan<byte> text)
+    {
+        if (kind != PlainJsonValue.Number || !TryParse(text, out var number))
+        {
+            return false;
+        }
+
+        Append(number);
+        return true;
+    }
+
+    /// <summary>The value of a JSON number's text, when the column's type holds it (finite, in range, an integer for integer types).</summary>
+    private static bool TryParse(ReadOnlySpan<byte> text, out T value)
+    {
+        if (typeof(T) == typeof(double) && JsonNumbers.TryParseDouble(text, out var real))
+        {
+            value = Unsafe.As<double, T>(ref real);
+            return true;
+        }
+
+        return IsFloatingPoint
+            ? T.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && T.IsFinite(value)
+            : T.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
     }
 
     private static DecodeError NumberError(ReadOnlySpan<byte> text)
@@ -337,9 +356,29 @@ public sealed class TimestampColumn : FixedWidthColumn<long>
         return false;
     }
 
+    internal override bool ReadsPlainValues => true;
+
+    internal override bool TryAppendPlain(PlainJsonValue kind, ReadOnlySpan<byte> text)
+    {
+        if (kind != PlainJsonValue.String || !ArrowTime.TryParseIsoUtcTicks(text, out var utcTicks))
+        {
+            return false;
+        }
+
+        Append(ArrowTime.ToMicroseconds(utcTicks, sinceEpoch: true));
+        return true;
+    }
+
     /// <summary>The ISO 8601 string the reader is on; shared with <see cref="EventTimeReader"/> so that both read a time alike.</summary>
     internal static bool TryReadUtc(ref Utf8JsonReader reader, out DateTimeOffset value)
     {
+        // The shapes producers write are parsed from the bytes; the reader's parser takes the rest.
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && ArrowTime.TryParseIsoUtcTicks(reader.ValueSpan, out var utcTicks))
+        {
+            value = new DateTimeOffset(utcTicks, TimeSpan.Zero);
+            return true;
+        }
+
         if (reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out value))
         {
             value = default;
@@ -499,6 +538,20 @@ public sealed class BooleanColumn : ArrowColumn
     {
         _values.Truncate(length);
         _validity.Truncate(length);
+    }
+
+    internal override bool ReadsPlainValues => true;
+
+    internal override bool TryAppendPlain(PlainJsonValue kind, ReadOnlySpan<byte> text)
+    {
+        if (kind is not (PlainJsonValue.True or PlainJsonValue.False))
+        {
+            return false;
+        }
+
+        _values.Add(kind == PlainJsonValue.True ? (byte)1 : (byte)0);
+        _validity.AppendValid();
+        return true;
     }
 
     private protected override bool TryAppendValue(ref Utf8JsonReader reader, out DecodeError error)

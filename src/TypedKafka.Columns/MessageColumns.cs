@@ -17,6 +17,9 @@ public abstract class MessageColumns
     private byte[] _headerScratch = new byte[64];
     private MessageHeaders _headers;
 
+    // Made on first use, since it asks the derived class for its names and format.
+    private PlainJsonObject? _plain;
+
     /// <param name="names">The column names, in member declaration order.</param>
     /// <param name="columns">The columns, in the same order.</param>
     protected MessageColumns(string[] names, ArrowColumn[] columns)
@@ -70,6 +73,32 @@ public abstract class MessageColumns
 
         var start = Length;
         if (!ReadObject(ref reader, out error))
+        {
+            Truncate(start);
+            return false;
+        }
+
+        Length++;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads a whole JSON payload into one new row without a JSON reader, when it is laid out as
+    /// producers write one: every member in declaration order, each value a string without escapes,
+    /// a number, true, false or null, and the type's members all such scalars. False, with nothing
+    /// of the row kept, for any other payload: read it with <see cref="TryRead(ref Utf8JsonReader, out DecodeError)"/>,
+    /// which reads it (or rejects it) as it reads every payload. A payload read here reads to the same row there.
+    /// </summary>
+    public bool TryReadPlain(ReadOnlySpan<byte> json)
+    {
+        _plain ??= PlainJsonObject.For(this) ?? PlainJsonObject.None;
+        if (ReferenceEquals(_plain, PlainJsonObject.None))
+        {
+            return false;
+        }
+
+        var start = Length;
+        if (!_plain.TryRead(json))
         {
             Truncate(start);
             return false;

@@ -77,6 +77,19 @@ public sealed class StringColumn : VariableWidthColumn
     {
     }
 
+    internal override bool ReadsPlainValues => true;
+
+    internal override bool TryAppendPlain(PlainJsonValue kind, ReadOnlySpan<byte> text)
+    {
+        if (kind != PlainJsonValue.String || !System.Text.Unicode.Utf8.IsValid(text))
+        {
+            return false;
+        }
+
+        Append(text);
+        return true;
+    }
+
     private protected override bool TryAppendValue(ref Utf8JsonReader reader, out DecodeError error)
     {
         if (reader.TokenType != JsonTokenType.String)

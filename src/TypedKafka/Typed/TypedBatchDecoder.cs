@@ -257,6 +257,11 @@ internal sealed class TypedBatchDecoder<T, TKey>
     /// <summary>Appends a payload to the member columns, or a null row and returns the reason.</summary>
     private string? DecodeValue(ReadOnlySpan<byte> payload, ListArray? headers, int row)
     {
+        if (_values.TryReadPlain(payload))
+        {
+            return null;
+        }
+
         var start = _values.Length;
         DecodeError error;
         try

@@ -37,6 +37,10 @@ public partial class ClockTick
     public DateTime At { get; init; }
 }
 
+/// <summary>Only members that a payload laid out plainly is read into without a JSON reader: strings, numbers, bools and times.</summary>
+[KafkaMessage(NamingPolicy = KafkaNamingPolicy.CamelCase)]
+public partial record PlainScalars(string Name, string? Note, double Price, float Ratio, long Count, int? Small, byte Tiny, ulong Big, bool Flag, bool? MaybeFlag, DateTimeOffset At, DateTime? Clock);
+
 [KafkaMessage(NamingPolicy = KafkaNamingPolicy.SnakeCaseLower)]
 public partial record Address(string Street, string? City, int? PostCode);
 
