@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Apache.Arrow;
 using Apache.Arrow.Types;
@@ -18,7 +19,7 @@ public partial record BenchTrade(string Symbol, double Price, long Quantity, Dat
 internal sealed partial class BenchJsonContext : JsonSerializerContext;
 
 /// <summary>
-/// 10,000 distinct JSON payloads of <see cref="BenchTrade"/> decoded two ways: by TypedKafka's
+/// 10,000 distinct JSON payloads of <see cref="BenchTrade"/> (members in declaration order or reversed) decoded two ways: by TypedKafka's
 /// generated decoder into Arrow columns (a whole typed batch, as <see cref="TypedConsumer{T}"/> makes
 /// it from a polled batch: metadata columns moved over, member columns built in native memory),
 /// and by System.Text.Json's source-generated deserializer into objects. Time and managed
@@ -38,6 +39,14 @@ public class TypedDecodeBenchmarks
     private RecordBatch _messages = null!;
     private TypedBatchDecoder<BenchTrade, string> _decoder = null!;
 
+    /// <summary>
+    /// "declared": members in declaration order, as System.Text.Json and most producers write them,
+    /// which the decoder reads from the bytes; "reversed": the same payloads with their members in
+    /// reverse order, which it reads with <see cref="Utf8JsonReader"/>.
+    /// </summary>
+    [Params("declared", "reversed")]
+    public string MemberOrder { get; set; } = "declared";
+
     [GlobalSetup]
     public void Setup()
     {
@@ -53,6 +62,11 @@ public class TypedDecodeBenchmarks
                 i % 10 == 0 ? null : Venues[i % Venues.Length],
                 i % 3 == 0);
             _payloads[i] = JsonSerializer.SerializeToUtf8Bytes(trade, BenchJsonContext.Default.BenchTrade);
+            if (MemberOrder == "reversed")
+            {
+                var members = JsonNode.Parse(_payloads[i])!.AsObject().Reverse().Select(m => KeyValuePair.Create(m.Key, m.Value?.DeepClone()));
+                _payloads[i] = JsonSerializer.SerializeToUtf8Bytes(new JsonObject(members));
+            }
         }
 
         _messages = MessageBatch(_payloads);
