@@ -207,6 +207,26 @@ public sealed class EnumValueColumn<T> : FixedWidthColumn<T>
         _members = members;
     }
 
+    internal override bool ReadsPlainValues => true;
+
+    internal override bool TryAppendPlain(PlainJsonValue kind, ReadOnlySpan<byte> text)
+    {
+        if (kind == PlainJsonValue.Number && T.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+        {
+            Append(number);
+            return true;
+        }
+
+        var index = kind == PlainJsonValue.String ? _members.IndexOfName(text) : -1;
+        if (index < 0)
+        {
+            return false;
+        }
+
+        Append(T.CreateTruncating(_members.Value(index)));
+        return true;
+    }
+
     private protected override bool TryAppendValue(ref Utf8JsonReader reader, out DecodeError error)
     {
         if (reader.TokenType == JsonTokenType.Number)
@@ -420,6 +440,19 @@ public sealed class DateColumn : FixedWidthColumn<int>
     {
     }
 
+    internal override bool ReadsPlainValues => true;
+
+    internal override bool TryAppendPlain(PlainJsonValue kind, ReadOnlySpan<byte> text)
+    {
+        if (kind != PlainJsonValue.String || !ArrowTime.TryParseDate(text, out var date))
+        {
+            return false;
+        }
+
+        Append(date.DayNumber - ArrowTime.UnixEpochDayNumber);
+        return true;
+    }
+
     private protected override bool TryAppendValue(ref Utf8JsonReader reader, out DecodeError error)
     {
         if (reader.TokenType == JsonTokenType.String)
@@ -432,9 +465,8 @@ public sealed class DateColumn : FixedWidthColumn<int>
                 text = text.Length <= buffer.Length && JsonText.TryCopyString(ref reader, buffer, out var written) ? buffer[..written] : default;
             }
 
-            if (ArrowTime.TryParseDate(text, out var date))
+            if (TryAppendPlain(PlainJsonValue.String, text))
             {
-                Append(date.DayNumber - ArrowTime.UnixEpochDayNumber);
                 error = default;
                 return true;
             }
@@ -458,6 +490,19 @@ public sealed class DurationColumn : FixedWidthColumn<long>
     {
     }
 
+    internal override bool ReadsPlainValues => true;
+
+    internal override bool TryAppendPlain(PlainJsonValue kind, ReadOnlySpan<byte> text)
+    {
+        if (kind != PlainJsonValue.String || text.IsEmpty || !Utf8Parser.TryParse(text, out TimeSpan value, out var consumed, 'c') || consumed != text.Length)
+        {
+            return false;
+        }
+
+        Append(ArrowTime.ToMicroseconds(value.Ticks));
+        return true;
+    }
+
     private protected override bool TryAppendValue(ref Utf8JsonReader reader, out DecodeError error)
     {
         if (reader.TokenType == JsonTokenType.String)
@@ -470,9 +515,8 @@ public sealed class DurationColumn : FixedWidthColumn<long>
                 text = text.Length <= buffer.Length && JsonText.TryCopyString(ref reader, buffer, out var written) ? buffer[..written] : default;
             }
 
-            if (!text.IsEmpty && Utf8Parser.TryParse(text, out TimeSpan value, out var consumed, 'c') && consumed == text.Length)
+            if (TryAppendPlain(PlainJsonValue.String, text))
             {
-                Append(ArrowTime.ToMicroseconds(value.Ticks));
                 error = default;
                 return true;
             }
@@ -496,13 +540,32 @@ public sealed class GuidColumn : FixedWidthColumn<Int128>
     {
     }
 
+    internal override bool ReadsPlainValues => true;
+
+    // As System.Text.Json reads a Guid: exactly 36 characters, 00000000-0000-0000-0000-000000000000.
+    internal override bool TryAppendPlain(PlainJsonValue kind, ReadOnlySpan<byte> text)
+    {
+        if (kind != PlainJsonValue.String || text.Length != 36 || !Utf8Parser.TryParse(text, out Guid value, out _, 'D'))
+        {
+            return false;
+        }
+
+        Append(value);
+        return true;
+    }
+
+    private void Append(Guid value)
+    {
+        Int128 slot = default;
+        value.TryWriteBytes(MemoryMarshal.AsBytes(new Span<Int128>(ref slot)), bigEndian: true, out _);
+        Append(slot);
+    }
+
     private protected override bool TryAppendValue(ref Utf8JsonReader reader, out DecodeError error)
     {
         if (reader.TokenType == JsonTokenType.String && reader.TryGetGuid(out var value))
         {
-            Int128 slot = default;
-            value.TryWriteBytes(MemoryMarshal.AsBytes(new Span<Int128>(ref slot)), bigEndian: true, out _);
-            Append(slot);
+            Append(value);
             error = default;
             return true;
         }

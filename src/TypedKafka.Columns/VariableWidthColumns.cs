@@ -175,6 +175,21 @@ public sealed class EnumColumn : VariableWidthColumn
         _members = members;
     }
 
+    internal override bool ReadsPlainValues => true;
+
+    // A name as written; a member's number is left to the reader.
+    internal override bool TryAppendPlain(PlainJsonValue kind, ReadOnlySpan<byte> text)
+    {
+        var index = kind == PlainJsonValue.String ? _members.IndexOfName(text) : -1;
+        if (index < 0)
+        {
+            return false;
+        }
+
+        Append(_members.Utf8Name(index));
+        return true;
+    }
+
     private protected override bool TryAppendValue(ref Utf8JsonReader reader, out DecodeError error)
     {
         int index;

@@ -37,9 +37,15 @@ public partial class ClockTick
     public DateTime At { get; init; }
 }
 
-/// <summary>Only members that a payload laid out plainly is read into without a JSON reader: strings, numbers, bools and times.</summary>
+/// <summary>Only members that a payload laid out plainly is read into without a JSON reader: strings, numbers, bools, times, Guids and enums by name.</summary>
 [KafkaMessage(NamingPolicy = KafkaNamingPolicy.CamelCase)]
-public partial record PlainScalars(string Name, string? Note, double Price, float Ratio, long Count, int? Small, byte Tiny, ulong Big, bool Flag, bool? MaybeFlag, DateTimeOffset At, DateTime? Clock);
+public partial record PlainScalars(
+    string Name, string? Note, double Price, float Ratio, long Count, int? Small, byte Tiny, ulong Big, bool Flag, bool? MaybeFlag,
+    DateTimeOffset At, DateTime? Clock, Guid Id, DateOnly Day, TimeSpan? Elapsed, Side Side);
+
+/// <summary>Enums by value, read plainly too.</summary>
+[KafkaMessage(EnumFormat = KafkaEnumFormat.Value)]
+public partial record PlainEnumValues(Permissions Rights, Side? Side, short Level);
 
 [KafkaMessage(NamingPolicy = KafkaNamingPolicy.SnakeCaseLower)]
 public partial record Address(string Street, string? City, int? PostCode);
