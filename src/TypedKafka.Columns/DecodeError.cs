@@ -57,7 +57,7 @@ public readonly struct DecodeError : IEquatable<DecodeError>
     }
 
     /// <inheritdoc/>
-    public override string ToString() => Path.Length == 0 ? Message ?? string.Empty : $"'{Path}': {Message}";
+    public override string ToString() => string.IsNullOrEmpty(Path) ? Message ?? string.Empty : $"'{Path}': {Message}";
 
     /// <inheritdoc/>
     public bool Equals(DecodeError other) => Path == other.Path && Message == other.Message;

@@ -217,6 +217,7 @@ public sealed class EnumValueColumn<T> : FixedWidthColumn<T>
             return true;
         }
 
+        // A number out of range is left to the reader, which names the overflow; a string is a member's name.
         var index = kind == PlainJsonValue.String ? _members.IndexOfName(text) : -1;
         if (index < 0)
         {
@@ -399,19 +400,33 @@ public sealed class TimestampColumn : FixedWidthColumn<long>
             return true;
         }
 
-        if (reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out value))
+        if (reader.TokenType != JsonTokenType.String)
         {
             value = default;
             return false;
         }
 
-        // Without an offset in the text the reader assumed the local zone; the clock time is what was written.
-        if (!HasOffset(ref reader))
+        if (reader.TryGetDateTimeOffset(out value))
         {
-            value = new DateTimeOffset(value.DateTime, TimeSpan.Zero);
+            // Without an offset in the text the reader assumed the local zone; the clock time is what was written.
+            if (!HasOffset(ref reader))
+            {
+                value = new DateTimeOffset(value.DateTime, TimeSpan.Zero);
+            }
+
+            return true;
         }
 
-        return true;
+        // Near the ends of the range the local zone can take a time without an offset out of it
+        // (0001-01-01T00:00:00 east of UTC): read as a DateTime, such a text keeps its clock time (Unspecified).
+        if (reader.TryGetDateTime(out var clock) && clock.Kind == DateTimeKind.Unspecified)
+        {
+            value = new DateTimeOffset(clock, TimeSpan.Zero);
+            return true;
+        }
+
+        value = default;
+        return false;
     }
 
     private static bool HasOffset(ref Utf8JsonReader reader)
@@ -442,9 +457,12 @@ public sealed class DateColumn : FixedWidthColumn<int>
 
     internal override bool ReadsPlainValues => true;
 
-    internal override bool TryAppendPlain(PlainJsonValue kind, ReadOnlySpan<byte> text)
+    internal override bool TryAppendPlain(PlainJsonValue kind, ReadOnlySpan<byte> text) => kind == PlainJsonValue.String && TryAppendText(text);
+
+    /// <summary>Appends the date a string's (unescaped) text holds; both paths read a date here.</summary>
+    private bool TryAppendText(ReadOnlySpan<byte> text)
     {
-        if (kind != PlainJsonValue.String || !ArrowTime.TryParseDate(text, out var date))
+        if (!ArrowTime.TryParseDate(text, out var date))
         {
             return false;
         }
@@ -465,7 +483,7 @@ public sealed class DateColumn : FixedWidthColumn<int>
                 text = text.Length <= buffer.Length && JsonText.TryCopyString(ref reader, buffer, out var written) ? buffer[..written] : default;
             }
 
-            if (TryAppendPlain(PlainJsonValue.String, text))
+            if (TryAppendText(text))
             {
                 error = default;
                 return true;
@@ -492,9 +510,12 @@ public sealed class DurationColumn : FixedWidthColumn<long>
 
     internal override bool ReadsPlainValues => true;
 
-    internal override bool TryAppendPlain(PlainJsonValue kind, ReadOnlySpan<byte> text)
+    internal override bool TryAppendPlain(PlainJsonValue kind, ReadOnlySpan<byte> text) => kind == PlainJsonValue.String && TryAppendText(text);
+
+    /// <summary>Appends the duration a string's (unescaped) text holds; both paths read a duration here.</summary>
+    private bool TryAppendText(ReadOnlySpan<byte> text)
     {
-        if (kind != PlainJsonValue.String || text.IsEmpty || !Utf8Parser.TryParse(text, out TimeSpan value, out var consumed, 'c') || consumed != text.Length)
+        if (text.IsEmpty || !Utf8Parser.TryParse(text, out TimeSpan value, out var consumed, 'c') || consumed != text.Length)
         {
             return false;
         }
@@ -515,7 +536,7 @@ public sealed class DurationColumn : FixedWidthColumn<long>
                 text = text.Length <= buffer.Length && JsonText.TryCopyString(ref reader, buffer, out var written) ? buffer[..written] : default;
             }
 
-            if (TryAppendPlain(PlainJsonValue.String, text))
+            if (TryAppendText(text))
             {
                 error = default;
                 return true;

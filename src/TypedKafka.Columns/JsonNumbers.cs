@@ -15,7 +15,8 @@ internal static class JsonNumbers
     /// such as 134.26 or 52276: false for any other text, which the general parser then reads.
     /// Within those bounds the digits and the power of ten are both exact doubles, so one
     /// multiplication or division rounds once, correctly, to the double the general parser gives
-    /// (Clinger's fast path).
+    /// (Clinger's fast path; it needs IEEE 754 double arithmetic, rounding to nearest, which .NET's
+    /// JIT uses on its 64-bit platforms).
     /// </summary>
     public static bool TryParseDouble(ReadOnlySpan<byte> text, out double value)
     {

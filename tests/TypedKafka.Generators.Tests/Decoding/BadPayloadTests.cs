@@ -221,4 +221,7 @@ public class BadPayloadTests
 
         return minimal[..at] + member + minimal[end..];
     }
+
+    [Fact]
+    public void An_empty_error_reads_as_empty_text() => Assert.Equal("", default(Columns.DecodeError).ToString());
 }

@@ -132,6 +132,21 @@ public class DecodeTradeTests
         Assert.Throws<ObjectDisposedException>(() => batch.Rows);
     }
 
+    [Fact]
+    public void A_time_without_an_offset_keeps_its_clock_time_at_the_ends_of_the_range_whatever_the_local_zone()
+    {
+        // East of UTC the JSON reader's local reading of 0001-01-01T00:00:00 is before the range, west of it 9999-12-31T23:59:59 after it.
+        using var batch = Payloads.Decode<Trade>(
+            """{"symbol":"A","price":1,"quantity":1,"tradeTime":"0001-01-01T00:00:00"}""",
+            """{"symbol":"B","price":1,"quantity":1,"tradeTime":"9999-12-31T23:59:59"}""");
+
+        Assert.Empty(batch.Errors);
+        Assert.Equal(
+            [DateTime.MinValue.Ticks, new DateTime(9999, 12, 31, 23, 59, 59).Ticks],
+            batch.Rows.Select(t => t.TradeTime.UtcTicks));
+        Assert.All(batch.Rows, t => Assert.Equal(TimeSpan.Zero, t.TradeTime.Offset));
+    }
+
     internal static List<string?> Strings(IArrowArray array)
     {
         var strings = (StringArray)array;
