@@ -102,6 +102,15 @@ public class PlainJsonTests
     public void Every_payload_of_enums_by_value_reads_to_the_row_or_error_the_reader_gives() => CheckAll<PlainEnumValues>(EnumValueMembers);
 
     [Fact]
+    public void Every_payload_with_a_byte_changed_reads_to_the_row_or_error_the_reader_gives() =>
+        CheckAll<PlainScalars>(ScalarMembers, Gen.Select(PayloadsOf(ScalarMembers, mended: false), Gen.Int[0, 2], Gen.Int[0, int.MaxValue], Gen.OneOfConst(OddBytes), ChangeByte), plainAtLeastOneIn: 25);
+
+    // JSON's whitespace and others that are not, control characters, bytes that are never or not alone UTF-8, structure.
+    private static readonly byte[] OddBytes =
+        [(byte)' ', (byte)'\t', (byte)'\n', (byte)'\r', 0x0B, 0x0C, 0xA0, 0x00, 0x01, 0x1F, 0x7F, 0x80, 0xC3, 0xEF, 0xBB, 0xBF, 0xFF,
+         (byte)'"', (byte)'\\', (byte)'/', (byte)'{', (byte)'}', (byte)'[', (byte)']', (byte)',', (byte)':', (byte)'0', (byte)'-', (byte)'.', (byte)'e', (byte)'n'];
+
+    [Fact]
     public void A_payload_laid_out_as_producers_write_it_is_read_without_the_reader()
     {
         var columns = ArrowMessage.CreateColumns<PlainScalars>();
@@ -213,12 +222,16 @@ public class PlainJsonTests
         };
     }
 
-    private static void CheckAll<T>((string Name, Gen<string> Values)[] members)
+    /// <summary>
+    /// Compares the two ways of reading over 400 samples of up to 30 payloads, of which at least one
+    /// in <paramref name="plainAtLeastOneIn"/> and at most nine in ten must be laid out plainly.
+    /// </summary>
+    private static void CheckAll<T>((string Name, Gen<string> Values)[] members, Gen<byte[]>? payloadsGen = null, int plainAtLeastOneIn = 10)
         where T : IArrowMessage<T>
     {
         var plain = 0;
         var total = 0;
-        PayloadsOf(members).Array[1, 30].Sample(
+        (payloadsGen ?? PayloadsOf(members)).Array[1, 30].Sample(
             payloads =>
             {
                 var (readPlainly, count) = Check<T>(payloads, members);
@@ -229,17 +242,31 @@ public class PlainJsonTests
             threads: 1);
 
         // Both paths ran often: the comparison was not made over one of them alone.
-        Assert.InRange(plain, total / 10, total - (total / 10));
+        Assert.InRange(plain, total / plainAtLeastOneIn, total - (total / 10));
     }
 
-    private static Gen<byte[]> PayloadsOf((string Name, Gen<string> Values)[] members) => Gen.Select(
+    /// <summary>Payloads of the members, their layout mended one way or another in about half of them, or (<paramref name="mended"/> false) none.</summary>
+    private static Gen<byte[]> PayloadsOf((string Name, Gen<string> Values)[] members, bool mended = true) => Gen.Select(
         members.Aggregate(Gen.Const(System.Array.Empty<string>()), (values, member) => Gen.Select(values, member.Values, (a, v) => (string[])[.. a, v])),
         Gen.OneOfConst(Whitespace),
-        Gen.Int[0, 29],
+        mended ? Gen.Int[0, 29] : Gen.Int[13, 29],
         Gen.Int,
         (values, space, mend, seed) => Payload(members, values, space, mend, seed));
 
     private static string Describe(byte[] payload) => $"{Encoding.UTF8.GetString(payload)} ({Convert.ToHexString(payload)})";
+
+    /// <summary>The payload with one byte inserted (0), replaced (1) or removed (2) at a position.</summary>
+    private static byte[] ChangeByte(byte[] payload, int change, int position, byte odd)
+    {
+        var at = position % (payload.Length + 1);
+        return change switch
+        {
+            0 => [.. payload[..at], odd, .. payload[at..]],
+            1 when at < payload.Length => [.. payload[..at], odd, .. payload[(at + 1)..]],
+            _ when at < payload.Length => [.. payload[..at], .. payload[(at + 1)..]],
+            _ => payload,
+        };
+    }
 
     /// <summary>Digits with a decimal point placed and an exponent or not, as producers of decimals write them.</summary>
     private static string Decimal(long digits, int point, int exponent, int style)
