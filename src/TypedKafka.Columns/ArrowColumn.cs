@@ -65,11 +65,11 @@ public abstract class ArrowColumn
     internal virtual bool ReadsPlainValues => false;
 
     /// <summary>
-    /// Appends a value that <see cref="PlainJsonObject"/> found without a JSON reader: the text of a
-    /// number, the content of a string that has no escapes or control characters, or a true or false
-    /// literal. False, with nothing appended, when the value would not be read alike from the reader
-    /// (a type mismatch, a value out of range): the row is then read again with the reader, which
-    /// names the error.
+    /// Appends a value given by its text: the text of a number, the content of a string (no escapes
+    /// or control characters), or a true or false literal. <see cref="PlainJsonObject"/> appends
+    /// through it, and so does the reader path wherever it has the same text, so that a value reads
+    /// alike both ways. False, with nothing appended, for a value of another kind or out of range:
+    /// the reader path then names the error.
     /// </summary>
     internal virtual bool TryAppendPlain(PlainJsonValue kind, ReadOnlySpan<byte> text) => false;
 

@@ -33,15 +33,9 @@ internal static class ArrowTime
     /// <summary>Exactly "yyyy-MM-dd", as System.Text.Json writes a DateOnly.</summary>
     public static bool TryParseDate(ReadOnlySpan<byte> text, out DateOnly date)
     {
-        date = default;
-        if (text.Length != 10 || text[4] != '-' || text[7] != '-'
-            || !TryDigits(text[..4], out var year) || !TryDigits(text.Slice(5, 2), out var month) || !TryDigits(text.Slice(8, 2), out var day))
+        if (text.Length != 10 || !TryReadDate(text, out var year, out var month, out var day))
         {
-            return false;
-        }
-
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
-        {
+            date = default;
             return false;
         }
 
@@ -59,26 +53,19 @@ internal static class ArrowTime
     public static bool TryParseIsoUtcTicks(ReadOnlySpan<byte> text, out long utcTicks)
     {
         utcTicks = 0;
-        if (text.Length < 19 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':')
+        if (text.Length < 19 || text[10] != 'T' || text[13] != ':' || text[16] != ':' || !TryReadDate(text, out var year, out var month, out var day))
         {
             return false;
         }
 
         // A field that is not two digits is -1.
-        int century = TwoDigits(text, 0), yearOfCentury = TwoDigits(text, 2), month = TwoDigits(text, 5), day = TwoDigits(text, 8),
-            hour = TwoDigits(text, 11), minute = TwoDigits(text, 14), second = TwoDigits(text, 17);
-        var year = (century * 100) + yearOfCentury;
-        if (century < 0 || yearOfCentury < 0 || year is < 2 or > 9998 || month is < 1 or > 12 || hour is < 0 or > 23 || minute is < 0 or > 59 || second is < 0 or > 59)
+        int hour = TwoDigits(text, 11), minute = TwoDigits(text, 14), second = TwoDigits(text, 17);
+        if (year is < 2 or > 9998 || hour is < 0 or > 23 || minute is < 0 or > 59 || second is < 0 or > 59)
         {
             return false;
         }
 
         var daysToMonth = DateTime.IsLeapYear(year) ? LeapDaysToMonth : DaysToMonth;
-        if (day < 1 || day > daysToMonth[month] - daysToMonth[month - 1])
-        {
-            return false;
-        }
-
         var before = year - 1;
         var days = (before * 365) + (before / 4) - (before / 100) + (before / 400) + daysToMonth[month - 1] + day - 1;
         var ticks = (days * TimeSpan.TicksPerDay) + (hour * TimeSpan.TicksPerHour) + (minute * TimeSpan.TicksPerMinute) + (second * TimeSpan.TicksPerSecond);
@@ -123,6 +110,21 @@ internal static class ArrowTime
         var offset = ((offsetHours * 60) + offsetMinutes) * TimeSpan.TicksPerMinute;
         utcTicks = rest[0] == '+' ? ticks - offset : ticks + offset;
         return true;
+    }
+
+    /// <summary>The date that <paramref name="text"/> starts with as "yyyy-MM-dd": a day that exists, in years 1 to 9999.</summary>
+    private static bool TryReadDate(ReadOnlySpan<byte> text, out int year, out int month, out int day)
+    {
+        // A field that is not two digits is -1.
+        int century = TwoDigits(text, 0), yearOfCentury = TwoDigits(text, 2);
+        (year, month, day) = ((century * 100) + yearOfCentury, TwoDigits(text, 5), TwoDigits(text, 8));
+        if (text[4] != '-' || text[7] != '-' || century < 0 || yearOfCentury < 0 || year < 1 || month is < 1 or > 12)
+        {
+            return false;
+        }
+
+        var daysToMonth = DateTime.IsLeapYear(year) ? LeapDaysToMonth : DaysToMonth;
+        return day >= 1 && day <= daysToMonth[month] - daysToMonth[month - 1];
     }
 
     /// <summary>The number the two digits at <paramref name="at"/> make, or -1 when they are not digits.</summary>

@@ -232,9 +232,8 @@ public sealed class EnumValueColumn<T> : FixedWidthColumn<T>
     {
         if (reader.TokenType == JsonTokenType.Number)
         {
-            if (T.TryParse(reader.ValueSpan, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+            if (TryAppendPlain(PlainJsonValue.Number, reader.ValueSpan))
             {
-                Append(number);
                 error = default;
                 return true;
             }
@@ -251,10 +250,8 @@ public sealed class EnumValueColumn<T> : FixedWidthColumn<T>
                 return false;
             }
 
-            var index = _members.IndexOfName(name);
-            if (index >= 0)
+            if (TryAppendPlain(PlainJsonValue.String, name))
             {
-                Append(T.CreateTruncating(_members.Value(index)));
                 error = default;
                 return true;
             }
@@ -457,12 +454,9 @@ public sealed class DateColumn : FixedWidthColumn<int>
 
     internal override bool ReadsPlainValues => true;
 
-    internal override bool TryAppendPlain(PlainJsonValue kind, ReadOnlySpan<byte> text) => kind == PlainJsonValue.String && TryAppendText(text);
-
-    /// <summary>Appends the date a string's (unescaped) text holds; both paths read a date here.</summary>
-    private bool TryAppendText(ReadOnlySpan<byte> text)
+    internal override bool TryAppendPlain(PlainJsonValue kind, ReadOnlySpan<byte> text)
     {
-        if (!ArrowTime.TryParseDate(text, out var date))
+        if (kind != PlainJsonValue.String || !ArrowTime.TryParseDate(text, out var date))
         {
             return false;
         }
@@ -483,7 +477,7 @@ public sealed class DateColumn : FixedWidthColumn<int>
                 text = text.Length <= buffer.Length && JsonText.TryCopyString(ref reader, buffer, out var written) ? buffer[..written] : default;
             }
 
-            if (TryAppendText(text))
+            if (TryAppendPlain(PlainJsonValue.String, text))
             {
                 error = default;
                 return true;
@@ -510,12 +504,9 @@ public sealed class DurationColumn : FixedWidthColumn<long>
 
     internal override bool ReadsPlainValues => true;
 
-    internal override bool TryAppendPlain(PlainJsonValue kind, ReadOnlySpan<byte> text) => kind == PlainJsonValue.String && TryAppendText(text);
-
-    /// <summary>Appends the duration a string's (unescaped) text holds; both paths read a duration here.</summary>
-    private bool TryAppendText(ReadOnlySpan<byte> text)
+    internal override bool TryAppendPlain(PlainJsonValue kind, ReadOnlySpan<byte> text)
     {
-        if (text.IsEmpty || !Utf8Parser.TryParse(text, out TimeSpan value, out var consumed, 'c') || consumed != text.Length)
+        if (kind != PlainJsonValue.String || text.IsEmpty || !Utf8Parser.TryParse(text, out TimeSpan value, out var consumed, 'c') || consumed != text.Length)
         {
             return false;
         }
@@ -536,7 +527,7 @@ public sealed class DurationColumn : FixedWidthColumn<long>
                 text = text.Length <= buffer.Length && JsonText.TryCopyString(ref reader, buffer, out var written) ? buffer[..written] : default;
             }
 
-            if (TryAppendText(text))
+            if (TryAppendPlain(PlainJsonValue.String, text))
             {
                 error = default;
                 return true;

@@ -100,10 +100,8 @@ public sealed class StringColumn : VariableWidthColumn
 
         if (!reader.ValueIsEscaped)
         {
-            var text = reader.ValueSpan;
-            if (System.Text.Unicode.Utf8.IsValid(text))
+            if (TryAppendPlain(PlainJsonValue.String, reader.ValueSpan))
             {
-                Append(text);
                 error = default;
                 return true;
             }
@@ -192,7 +190,6 @@ public sealed class EnumColumn : VariableWidthColumn
 
     private protected override bool TryAppendValue(ref Utf8JsonReader reader, out DecodeError error)
     {
-        int index;
         if (reader.TokenType == JsonTokenType.String)
         {
             if (!JsonText.TryUnescape(ref reader, ref _scratch, out var name))
@@ -201,27 +198,26 @@ public sealed class EnumColumn : VariableWidthColumn
                 return false;
             }
 
-            index = _members.IndexOfName(name);
-            if (index < 0)
+            if (TryAppendPlain(PlainJsonValue.String, name))
             {
-                error = DecodeError.Create(_members.NotAMember(name));
-                return false;
+                error = default;
+                return true;
             }
-        }
-        else if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number) && (index = _members.IndexOfValue(number)) >= 0)
-        {
-            // Found: the number of a defined member.
-        }
-        else
-        {
-            error = reader.TokenType == JsonTokenType.Number
-                ? DecodeError.Create($"{System.Text.Encoding.UTF8.GetString(reader.ValueSpan)} is not the value of a member of {_members.EnumName}")
-                : DecodeError.Expected($"a member of {_members.EnumName}", ref reader);
+
+            error = DecodeError.Create(_members.NotAMember(name));
             return false;
         }
+        // The number of a defined member.
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number) && _members.IndexOfValue(number) is var index and >= 0)
+        {
+            Append(_members.Utf8Name(index));
+            error = default;
+            return true;
+        }
 
-        Append(_members.Utf8Name(index));
-        error = default;
-        return true;
+        error = reader.TokenType == JsonTokenType.Number
+            ? DecodeError.Create($"{System.Text.Encoding.UTF8.GetString(reader.ValueSpan)} is not the value of a member of {_members.EnumName}")
+            : DecodeError.Expected($"a member of {_members.EnumName}", ref reader);
+        return false;
     }
 }
