@@ -32,8 +32,8 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     // follows those, not the partition count (with thousands of partitions, walking them all per
     // release was most of a small poll's cost): partitions holding rows by their next row's
     // timestamp, and partitions that hold the watermark back by their lower bound (its minimum is the watermark).
-    private readonly PartitionHeap _heads = new(0);
-    private readonly PartitionHeap _lowerBounds = new(0);
+    private readonly TournamentTree _heads = new(0);
+    private readonly TournamentTree _lowerBounds = new(0);
     private readonly List<TrackedPartition> _staleBounds = [];
     private readonly List<TrackedPartition> _touched = [];
     private readonly List<TrackedPartition> _taken = [];
@@ -874,32 +874,29 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     /// </summary>
     private long NextInLine(long watermark)
     {
-        var wanted = Math.Max(1, _options.BatchSize / 2);
+        // Walks the lower bounds in order, as far as it takes to find them.
+        var line = new InLineSearch(_partitions, Math.Max(1, _options.BatchSize / 2), watermark);
+        _lowerBounds.VisitInOrder(ref line, _inLine);
+        return line.Line;
+    }
 
-        // Walks the heap of lower bounds in order, from the root down, as far as it takes to find them.
-        var found = 0;
-        var line = watermark;
-        _inLine.Clear();
-        if (_lowerBounds.Count > 0)
-        {
-            _inLine.Enqueue(0, _lowerBounds.NodeAt(0));
-        }
+    /// <summary>Counts the partitions in line among the lower bounds, least first, up to the number wanted.</summary>
+    private struct InLineSearch(TrackedPartition[] partitions, int wanted, long watermark) : IEntryVisitor
+    {
+        private int _found;
 
-        while (found < wanted && _inLine.TryDequeue(out var position, out var node))
+        public long Line { get; private set; } = watermark;
+
+        public bool Visit(long key, int partition)
         {
-            if (IsInLine(_partitions[node.Partition]))
+            if (IsInLine(partitions[partition]))
             {
-                line = node.Key;
-                found++;
+                Line = key;
+                _found++;
             }
 
-            for (var child = (2 * position) + 1; child <= (2 * position) + 2 && child < _lowerBounds.Count; child++)
-            {
-                _inLine.Enqueue(child, _lowerBounds.NodeAt(child));
-            }
+            return _found < wanted;
         }
-
-        return line;
     }
 
     /// <summary>

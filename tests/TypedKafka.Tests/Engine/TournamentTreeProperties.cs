@@ -4,22 +4,25 @@ using TypedKafka.Engine;
 namespace TypedKafka.Tests.Engine;
 
 /// <summary>
-/// The engine's indexed heap against a dictionary of keys: after any sequence of sets, removals and
-/// minimum replacements, its minimum is the least (key, partition), and the partitions it collects
-/// up to a threshold are exactly those keyed at most that.
+/// The engine's tournament tree against a dictionary of keys: after any sequence of sets, removals and
+/// minimum replacements, its minimum is the least (key, partition), the partitions it collects up to
+/// a threshold are exactly those keyed at most that, and it visits its entries in (key, partition)
+/// order. Keys include long.MaxValue, the key of the tree's empty leaves, and the partition count is
+/// not a power of two, so some leaves are never entered.
 /// </summary>
-public sealed class PartitionHeapProperties
+public sealed class TournamentTreeProperties
 {
     private const int Partitions = 24;
 
     [Fact]
     public void Minimum_and_collected_partitions_match_a_plain_map_of_keys() =>
-        Gen.Select(Gen.Int[0, 3], Gen.Int[0, Partitions - 1], Gen.Long[-5, 5]).Array[1, 200].Sample(operations =>
+        Gen.Select(Gen.Int[0, 3], Gen.Int[0, Partitions - 1], Gen.OneOf(Gen.Long[-5, 5], Gen.Const(long.MaxValue), Gen.Const(long.MinValue))).Array[1, 200].Sample(operations =>
         {
-            var heap = new PartitionHeap(Partitions);
+            var heap = new TournamentTree(Partitions);
             var keys = new Dictionary<int, long>();
             var collected = new List<int>();
             var pending = new Stack<int>();
+            var open = new PriorityQueue<int, (long Key, int Partition)>();
             foreach (var (kind, partition, key) in operations)
             {
                 switch (kind)
@@ -51,6 +54,23 @@ public sealed class PartitionHeapProperties
                 collected.Clear();
                 heap.CollectAtMost(key, collected, pending);
                 Assert.Equal(keys.Where(k => k.Value <= key).Select(k => k.Key).Order(), collected.Order());
+
+                var visitor = new Recorder(Math.Abs(partition % 5) + 1);
+                heap.VisitInOrder(ref visitor, open);
+                Assert.Equal(keys.OrderBy(k => (k.Value, k.Key)).Take(visitor.Wanted).Select(k => (k.Value, k.Key)), visitor.Visited);
             }
         }, iter: 2_000);
+
+    private struct Recorder(int wanted) : IEntryVisitor
+    {
+        public int Wanted => wanted;
+
+        public List<(long Key, int Partition)> Visited { get; } = [];
+
+        public bool Visit(long key, int partition)
+        {
+            Visited.Add((key, partition));
+            return Visited.Count < wanted;
+        }
+    }
 }

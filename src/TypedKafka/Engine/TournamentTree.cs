@@ -1,0 +1,146 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace TypedKafka.Engine;
+
+/// <summary>
+/// The least (key, partition index) among the partitions entered, kept across releases so that
+/// one partition's key changes in O(log k). A winner tree: a leaf per partition, and each inner
+/// node holds the lesser of its two children, so the root is the minimum. Changing a leaf replays
+/// its path to the root, a fixed number of steps of one comparison each that the JIT compiles
+/// without branches; a binary heap's sift, two comparisons a level whose outcome the processor
+/// cannot predict, cost three times as much a message at 4,096 partitions (see docs/benchmarks.md).
+/// The index stands for (topic index, partition), so ties break deterministically.
+/// </summary>
+internal sealed class TournamentTree
+{
+    // A leaf whose partition is not entered; it loses to every entry, even one keyed long.MaxValue.
+    private static readonly Node Empty = new(long.MaxValue, int.MaxValue);
+
+    // Node 1 is the root, node i's children are 2i and 2i + 1, and partition p's leaf is _leaves + p.
+    private Node[] _nodes = [];
+    private int _leaves;
+
+    public TournamentTree(int partitions) => Reset(partitions);
+
+    public int Count { get; private set; }
+
+    /// <summary>The least entry; valid when <see cref="Count"/> is above 0.</summary>
+    public (long Key, int Partition) Min => (_nodes[1].Key, _nodes[1].Partition);
+
+    /// <summary>Empties the tree for partitions indexed 0 to <paramref name="partitions"/> - 1.</summary>
+    public void Reset(int partitions)
+    {
+        _leaves = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(partitions, 1));
+        _nodes = new Node[2 * _leaves];
+        Array.Fill(_nodes, Empty);
+        Count = 0;
+    }
+
+    public bool Contains(int partition) => _nodes[_leaves + partition].Partition != Empty.Partition;
+
+    /// <summary>Enters the partition with the key, or moves it to the key if it is entered already.</summary>
+    public void Set(int partition, long key)
+    {
+        Count += Contains(partition) ? 0 : 1;
+        Replay(partition, new Node(key, partition));
+    }
+
+    public void Remove(int partition)
+    {
+        if (Contains(partition))
+        {
+            Count--;
+            Replay(partition, Empty);
+        }
+    }
+
+    /// <summary>Replaces the minimum's key (its partition's next head) and restores order.</summary>
+    public void ReplaceMinKey(long key) => Set(_nodes[1].Partition, key);
+
+    public void RemoveMin() => Remove(_nodes[1].Partition);
+
+    /// <summary>Adds to <paramref name="into"/> every partition whose key is at most <paramref name="threshold"/>, in no particular order.</summary>
+    public void CollectAtMost(long threshold, List<int> into, Stack<int> pending)
+    {
+        pending.Clear();
+        pending.Push(1);
+
+        // A node's key is the least below it: past one above the threshold there is none to collect.
+        while (pending.TryPop(out var position))
+        {
+            var node = _nodes[position];
+            if (node.Partition == Empty.Partition || node.Key > threshold)
+            {
+                continue;
+            }
+
+            if (position >= _leaves)
+            {
+                into.Add(node.Partition);
+                continue;
+            }
+
+            pending.Push(2 * position);
+            pending.Push((2 * position) + 1);
+        }
+    }
+
+    /// <summary>
+    /// Visits the entries from the least up, each once, while <paramref name="visit"/> returns true:
+    /// a walk down the tree that opens the least node not yet opened, so it costs O(m log k) for m visits.
+    /// </summary>
+    public void VisitInOrder<TVisitor>(ref TVisitor visit, PriorityQueue<int, (long Key, int Partition)> open)
+        where TVisitor : struct, IEntryVisitor
+    {
+        open.Clear();
+        open.Enqueue(1, (_nodes[1].Key, _nodes[1].Partition));
+        while (open.TryDequeue(out var position, out var entry))
+        {
+            if (entry.Partition == Empty.Partition)
+            {
+                return;
+            }
+
+            if (position >= _leaves)
+            {
+                if (!visit.Visit(entry.Key, entry.Partition))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            open.Enqueue(2 * position, (_nodes[2 * position].Key, _nodes[2 * position].Partition));
+            open.Enqueue((2 * position) + 1, (_nodes[(2 * position) + 1].Key, _nodes[(2 * position) + 1].Partition));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Replay(int partition, Node leaf)
+    {
+        var nodes = _nodes;
+        var position = _leaves + partition;
+        nodes[position] = leaf;
+        var (key, index) = (leaf.Key, leaf.Partition);
+        while (position > 1)
+        {
+            // Written as selects, not branches: which side wins is as good as random.
+            ref readonly var sibling = ref nodes[position ^ 1];
+            var siblingWins = (sibling.Key < key) | ((sibling.Key == key) & (sibling.Partition < index));
+            key = siblingWins ? sibling.Key : key;
+            index = siblingWins ? sibling.Partition : index;
+            position >>= 1;
+            nodes[position] = new Node(key, index);
+        }
+    }
+
+    private readonly record struct Node(long Key, int Partition);
+}
+
+/// <summary>What <see cref="TournamentTree.VisitInOrder"/> calls for each entry, least first; false stops the walk.</summary>
+internal interface IEntryVisitor
+{
+    bool Visit(long key, int partition);
+}
