@@ -36,6 +36,12 @@ internal sealed record EngineOptions(
     /// </summary>
     public long MaxOutOfOrdernessMs { get; init; }
 
+    /// <summary>
+    /// The bytes of each chunk of the engine's <see cref="ArrivalLog"/>; tests make it small, so that
+    /// the log comes round often and rows still held move out of it.
+    /// </summary>
+    public int LogChunkBytes { get; init; } = BufferPools.ChunkSize;
+
     /// <summary>Paused partitions resume once the buffer drains below this fraction of both bounds.</summary>
     public const double ResumeFraction = 0.5;
 

@@ -3,8 +3,9 @@ using System.Runtime.CompilerServices;
 namespace TypedKafka.Engine;
 
 /// <summary>
-/// A consumed message waiting for release. Its key, value and (encoded) header bytes sit back to back in chunk
-/// number <see cref="Chunk"/> of its partition's buffer, from <see cref="Position"/>; a length of
+/// A consumed message waiting for release. Its key, value and (encoded) header bytes sit back to back from
+/// <see cref="Position"/> in chunk number <see cref="Chunk"/> of its partition's buffer, or, when
+/// that is negative, in chunk ~<see cref="Chunk"/> of the engine's <see cref="ArrivalLog"/>; a length of
 /// -1 means null. No references: arrays of these are neither scanned by the GC nor write-barriered.
 /// </summary>
 internal struct HeldMessage

@@ -36,7 +36,7 @@ internal sealed partial class OrderedMergeEngine
         }
 
         var topicIndex = TopicIndexOf(spec.Topic);
-        var tracked = new TrackedPartition(spec, topicIndex, _topicNames[topicIndex], _pools, _options.MaxOutOfOrdernessMs);
+        var tracked = new TrackedPartition(spec, topicIndex, _topicNames[topicIndex], _pools, _log, _options.MaxOutOfOrdernessMs);
         if (_nowMs != long.MinValue)
         {
             // Waiting for its progress (the idle timeout) counts from now.

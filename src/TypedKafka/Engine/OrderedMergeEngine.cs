@@ -23,6 +23,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     private TrackedPartition[] _partitions;
     private bool _bounded;
     private readonly BufferPools _pools;
+    private readonly ArrivalLog _log;
     private readonly List<int> _toPause = [];
     private readonly List<int> _toResume = [];
     private ReleasedMessage[] _releasing;
@@ -79,6 +80,10 @@ internal sealed partial class OrderedMergeEngine : IDisposable
 
         // The engine's own pool, big enough for the held-byte bound: a backlog reuses chunks.
         _pools = new BufferPools(Math.Clamp(options.MaxHeldBytes, 16L * BufferPools.ChunkSize, 4096L * BufferPools.ChunkSize));
+
+        // 2 MiB, about two batches of 10,000 rows of 100 bytes (what a replay holds between
+        // releases), so that few rows outlive their log chunk; less under a smaller held-byte bound.
+        _log = new ArrivalLog(_pools, (int)Math.Clamp(options.MaxHeldBytes / options.LogChunkBytes, 2, 32), options.LogChunkBytes);
         foreach (var topic in topicOrder ?? [])
         {
             TopicIndexOf(topic);
@@ -94,7 +99,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
             }
 
             var topicIndex = TopicIndexOf(spec.Topic);
-            tracked.Add(new TrackedPartition(spec, topicIndex, _topicNames[topicIndex], _pools, options.MaxOutOfOrdernessMs));
+            tracked.Add(new TrackedPartition(spec, topicIndex, _topicNames[topicIndex], _pools, _log, options.MaxOutOfOrdernessMs));
         }
 
         if (tracked.Count == 0 && topicOrder is null)
@@ -147,6 +152,9 @@ internal sealed partial class OrderedMergeEngine : IDisposable
 
     /// <summary>Rows released after a row with a later timestamp, over all partitions.</summary>
     public long OutOfOrderReleases { get; private set; }
+
+    /// <summary>Rows moved from the arrival log to their partition's own chunks, because they were still held when the log came round to them.</summary>
+    public long RowsMovedOutOfLog => _log.MovedRows;
 
     /// <summary>Times a partition was left out of the replay watermark for want of progress (<see cref="EngineOptions.IdleTimeoutMs"/>).</summary>
     public long IdleExclusions { get; private set; }
@@ -377,6 +385,8 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         {
             partition.Buffer.Dispose();
         }
+
+        _log.Dispose();
 
         ArrayPool<ReleasedMessage>.Shared.Return(_releasing, clearArray: true);
         _releasing = [];

@@ -5,10 +5,13 @@ using System.Runtime.CompilerServices;
 namespace TypedKafka.Engine;
 
 /// <summary>
-/// One partition's held messages, stored in offset order with their bytes in pooled chunks, and
-/// handed out in release order. By default release order is offset order (a FIFO), so a chunk goes
-/// back to the pool as soon as the release front moves past it: no per-message arrays, no
-/// compaction, no fragmentation. With a reorder window (<see cref="EngineOptions.MaxOutOfOrdernessMs"/>)
+/// One partition's held messages, stored in offset order, and handed out in release order. Their
+/// bytes go to the engine's <see cref="ArrivalLog"/>, shared by all partitions, and move to pooled
+/// chunks of this partition's own if still held when the log comes round to them (without a log,
+/// and for a message larger than a log chunk, they go there at once). Rows in own chunks come
+/// before rows in the log, in offset order. By default release order is offset order (a FIFO), so
+/// an own chunk goes back to the pool as soon as the release front moves past it: no per-message
+/// arrays, no compaction, no fragmentation. With a reorder window (<see cref="EngineOptions.MaxOutOfOrdernessMs"/>)
 /// a <see cref="ReorderIndex"/> hands messages out by timestamp instead; storage stays in offset
 /// order, and a chunk goes back once every message in it has been released.
 /// </summary>
@@ -19,6 +22,11 @@ internal sealed class PartitionBuffer : IDisposable
 
     private readonly BufferPools _pools;
     private readonly ReorderIndex? _reorder;
+    private readonly ArrivalLog? _log;
+
+    // Rows from this sequence number on are in the log (a held message's Chunk is then the
+    // complement of the log chunk's index); rows before it in own chunks.
+    private long _firstInLog;
 
     // Chunks in use, a ring indexed by chunk number (it doubles as needed; most partitions use one or two at a time); chunk numbers only grow.
     private byte[][] _chunks = new byte[2][];
@@ -36,9 +44,10 @@ internal sealed class PartitionBuffer : IDisposable
     private long _takenBytes;
     private readonly List<long>? _takenSequences;
 
-    public PartitionBuffer(BufferPools pools, bool reorder = false)
+    public PartitionBuffer(BufferPools pools, bool reorder = false, ArrivalLog? log = null)
     {
         _pools = pools;
+        _log = log;
         _ring = pools.Rings.Rent(BufferPools.MinRingLength);
         if (reorder)
         {
@@ -56,6 +65,9 @@ internal sealed class PartitionBuffer : IDisposable
     /// <summary>Bytes of pooled chunks in use, at least <see cref="Bytes"/>.</summary>
     public long ReservedBytes { get; private set; }
 
+    /// <summary>The <see cref="ArrivalLog.Generation"/> this partition last wrote into; the log's to keep.</summary>
+    public long LogGeneration { get; set; } = -1;
+
     /// <summary>Messages taken by the release in progress.</summary>
     public int Taken => _taken;
 
@@ -69,18 +81,31 @@ internal sealed class PartitionBuffer : IDisposable
     public void Append(long offset, long timestampMs, long brokerTimestampMs, long arrivalMs, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull, ReadOnlySpan<byte> headers = default, bool startsRun = false)
     {
         var size = key.Length + value.Length + headers.Length;
-        var chunk = ChunkWithRoomFor(size);
-        var position = _writePosition;
-        var destination = _chunks[chunk & (_chunks.Length - 1)].AsSpan(position, size);
-        key.CopyTo(destination);
-        value.CopyTo(destination[key.Length..]);
-        headers.CopyTo(destination[(key.Length + value.Length)..]);
-        _writePosition = position + size;
-
         if (_nextSequence - _firstSequence == _ring.Length)
         {
             GrowRing();
         }
+
+        int chunk, position;
+        Span<byte> destination;
+        if (_log is not null && size <= _log.ChunkSize)
+        {
+            (var logChunk, position) = _log.Reserve(size, this);
+            chunk = ~logChunk;
+            destination = _log.Chunk(logChunk).AsSpan(position, size);
+        }
+        else
+        {
+            // Own chunks hold the rows before those in the log: what the log holds moves first.
+            MoveOutOfLog(null);
+            _firstInLog = _nextSequence + 1;
+            (chunk, position) = ReserveOwn(size);
+            destination = _chunks[chunk & (_chunks.Length - 1)].AsSpan(position, size);
+        }
+
+        key.CopyTo(destination);
+        value.CopyTo(destination[key.Length..]);
+        headers.CopyTo(destination[(key.Length + value.Length)..]);
 
         var sequence = _nextSequence++;
         ref var slot = ref Slot(sequence);
@@ -121,7 +146,40 @@ internal sealed class PartitionBuffer : IDisposable
 
     /// <summary>The chunk that holds <paramref name="message"/>'s bytes, valid until the release that takes it is committed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public byte[] ChunkOf(in HeldMessage message) => _chunks[message.Chunk & (_chunks.Length - 1)];
+    public byte[] ChunkOf(in HeldMessage message) =>
+        message.Chunk < 0 ? _log!.Chunk(~message.Chunk) : _chunks[message.Chunk & (_chunks.Length - 1)];
+
+    /// <summary>
+    /// Moves the held rows in the log's chunk <paramref name="logChunk"/> (every chunk when null)
+    /// to own chunks, and returns how many moved. Rows enter the log in offset order and leave it
+    /// oldest chunk first, so those in the chunk are the first rows still in the log.
+    /// </summary>
+    public int MoveOutOfLog(int? logChunk)
+    {
+        var moved = 0;
+        var sequence = Math.Max(_firstInLog, _firstSequence);
+        for (; sequence < _nextSequence; sequence++)
+        {
+            ref var slot = ref Slot(sequence);
+            if (slot.Chunk >= 0 || (logChunk is { } only && slot.Chunk != ~only))
+            {
+                break;
+            }
+
+            // A row released out of offset order (reorder mode) is not held: it stays behind.
+            if (slot.ValueLength != ReleasedMark)
+            {
+                var size = slot.PayloadBytes;
+                var source = _log!.Chunk(~slot.Chunk).AsSpan(slot.Position, size);
+                (slot.Chunk, slot.Position) = ReserveOwn(size);
+                source.CopyTo(_chunks[slot.Chunk & (_chunks.Length - 1)].AsSpan(slot.Position, size));
+                moved++;
+            }
+        }
+
+        _firstInLog = sequence;
+        return moved;
+    }
 
     /// <summary>
     /// Ends the release in progress: the taken messages leave, and chunks nothing unreleased points
@@ -162,7 +220,7 @@ internal sealed class PartitionBuffer : IDisposable
         Bytes -= bytes;
         _taken = 0;
         _takenBytes = 0;
-        ReturnChunksBefore(_firstSequence == _nextSequence ? _firstChunk + _chunkCount : Slot(_firstSequence).Chunk);
+        ReturnChunksBefore(_firstSequence >= Math.Min(_firstInLog, _nextSequence) ? _firstChunk + _chunkCount : Slot(_firstSequence).Chunk);
         return (count, bytes, lastReleased);
     }
 
@@ -171,13 +229,22 @@ internal sealed class PartitionBuffer : IDisposable
         ReturnChunksBefore(_firstChunk + _chunkCount);
         _pools.Rings.Return(_ring);
         _ring = [];
-        _firstSequence = _nextSequence;
+        _firstSequence = _firstInLog = _nextSequence;
         Count = 0;
         Bytes = 0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref HeldMessage Slot(long sequence) => ref _ring[(int)(sequence & (_ring.Length - 1))];
+
+    /// <summary>Room for <paramref name="size"/> bytes at the end of the own chunks: the chunk's number and the position in it.</summary>
+    private (int Chunk, int Position) ReserveOwn(int size)
+    {
+        var chunk = ChunkWithRoomFor(size);
+        var position = _writePosition;
+        _writePosition += size;
+        return (chunk, position);
+    }
 
     /// <summary>The number of the chunk, the newest, that has room for <paramref name="size"/> more bytes.</summary>
     private int ChunkWithRoomFor(int size)

@@ -23,13 +23,13 @@ internal sealed class TrackedPartition
     private long _pastEndOffset = -1;
 
     /// <summary>Starts tracking a partition; <paramref name="reorderWindowMs"/> is how far behind the stream time a message may be and still be released in timestamp order (0 keeps offset order).</summary>
-    public TrackedPartition(PartitionSpec spec, int topicIndex, byte[] topicUtf8, BufferPools pools, long reorderWindowMs = 0)
+    public TrackedPartition(PartitionSpec spec, int topicIndex, byte[] topicUtf8, BufferPools pools, ArrivalLog? log = null, long reorderWindowMs = 0)
     {
         Spec = spec;
         TopicIndex = topicIndex;
         TopicUtf8 = topicUtf8;
         ReorderWindowMs = reorderWindowMs;
-        Buffer = new PartitionBuffer(pools, reorder: reorderWindowMs > 0);
+        Buffer = new PartitionBuffer(pools, reorder: reorderWindowMs > 0, log);
         ConsumedOffset = ReleasedOffset = _catchUpOffset = spec.StartOffset - 1;
         CaughtUp = IsLive = spec.StartOffset >= spec.EndOffset;
         if (spec.StartOffset >= spec.BoundOffset)

@@ -227,7 +227,7 @@ internal sealed class ReferenceEngine : IDisposable
             _topics.Add(spec.Topic);
         }
 
-        return new TrackedPartition(spec, _topics.IndexOf(spec.Topic), System.Text.Encoding.UTF8.GetBytes(spec.Topic), _pools, _options.MaxOutOfOrdernessMs);
+        return new TrackedPartition(spec, _topics.IndexOf(spec.Topic), System.Text.Encoding.UTF8.GetBytes(spec.Topic), _pools, reorderWindowMs: _options.MaxOutOfOrdernessMs);
     }
 
     private void Replace(TrackedPartition[] partitions)

@@ -1,0 +1,99 @@
+namespace TypedKafka.Engine;
+
+/// <summary>
+/// Where the engine's partitions first store held messages' bytes: one ring of chunks written in
+/// arrival order, whatever the partition. With thousands of partitions, a chunk per partition
+/// made every message written and read a cache miss or two (each partition wrote to a line of its
+/// own); here writes go one after another, and a replay releases rows in about the order they
+/// came, so reads do too. Most rows are released before the ring comes round to their chunk
+/// again; those still held then (a partition that runs ahead, paused) move to chunks of their
+/// own partition (<see cref="PartitionBuffer.MoveOutOfLog"/>), so one such row never pins a
+/// shared chunk, and memory stays what the partitions hold plus the ring's fixed size.
+/// </summary>
+internal sealed class ArrivalLog : IDisposable
+{
+    private readonly BufferPools _pools;
+    private readonly byte[]?[] _chunks;
+
+    // The partitions that wrote into each chunk since it was last reused: those that may still hold rows in it.
+    private readonly List<PartitionBuffer>[] _writers;
+    private int _current;
+    private int _writePosition;
+
+    /// <param name="pools">Where the ring's chunks come from, taken as first needed.</param>
+    /// <param name="chunks">The ring's length in chunks.</param>
+    /// <param name="chunkSize">The bytes used of each chunk, at most <see cref="BufferPools.ChunkSize"/>.</param>
+    public ArrivalLog(BufferPools pools, int chunks, int chunkSize = BufferPools.ChunkSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunks, 2);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(chunkSize, BufferPools.ChunkSize);
+        _pools = pools;
+        ChunkSize = chunkSize;
+        _chunks = new byte[chunks][];
+        _writers = [.. Enumerable.Range(0, chunks).Select(_ => new List<PartitionBuffer>())];
+        _chunks[0] = pools.Chunks.Rent(chunkSize);
+    }
+
+    /// <summary>The most bytes of one row the log takes; a larger one goes to its partition's own chunks.</summary>
+    public int ChunkSize { get; }
+
+    /// <summary>Counts the times the ring came round: the current chunk's generation, for a partition to tell whether it wrote into it already.</summary>
+    public long Generation { get; private set; }
+
+    /// <summary>Rows moved to their partition's own chunks because they were held when the ring came round to them.</summary>
+    public long MovedRows { get; private set; }
+
+    public byte[] Chunk(int index) => _chunks[index]!;
+
+    /// <summary>
+    /// Room for <paramref name="size"/> bytes (at most <see cref="ChunkSize"/>) written
+    /// by <paramref name="writer"/>: the chunk's index and the position in it. Moving on to the next
+    /// chunk first moves the rows still held in it to their partitions' own chunks.
+    /// </summary>
+    public (int Chunk, int Position) Reserve(int size, PartitionBuffer writer)
+    {
+        if (ChunkSize - _writePosition < size)
+        {
+            Advance();
+        }
+
+        if (writer.LogGeneration != Generation)
+        {
+            writer.LogGeneration = Generation;
+            _writers[_current].Add(writer);
+        }
+
+        var position = _writePosition;
+        _writePosition += size;
+        return (_current, position);
+    }
+
+    public void Dispose()
+    {
+        for (var i = 0; i < _chunks.Length; i++)
+        {
+            if (_chunks[i] is { } chunk)
+            {
+                _pools.Chunks.Return(chunk);
+                _chunks[i] = null;
+            }
+
+            _writers[i].Clear();
+        }
+    }
+
+    private void Advance()
+    {
+        Generation++;
+        _current = (_current + 1) % _chunks.Length;
+        _writePosition = 0;
+        foreach (var writer in _writers[_current])
+        {
+            MovedRows += writer.MoveOutOfLog(_current);
+        }
+
+        _writers[_current].Clear();
+        _chunks[_current] ??= _pools.Chunks.Rent(ChunkSize);
+    }
+}
