@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace TypedKafka.Engine;
 
 /// <summary>
@@ -15,8 +17,11 @@ internal sealed class ArrivalLog : IDisposable
     private readonly BufferPools _pools;
     private readonly byte[]?[] _chunks;
 
-    // The partitions that wrote into each chunk since it was last reused: those that may still hold rows in it.
-    private readonly List<PartitionBuffer>[] _writers;
+    // The partitions that wrote into each chunk since it was last reused: those that may still hold
+    // rows in it. Arrays from the shared pool, since every engine would grow them again (about
+    // 600 entries a chunk with thousands of partitions).
+    private readonly PartitionBuffer[][] _writers;
+    private readonly int[] _writerCounts;
     private int _current;
     private int _writePosition;
 
@@ -31,7 +36,9 @@ internal sealed class ArrivalLog : IDisposable
         _pools = pools;
         ChunkSize = chunkSize;
         _chunks = new byte[chunks][];
-        _writers = [.. Enumerable.Range(0, chunks).Select(_ => new List<PartitionBuffer>())];
+        _writers = new PartitionBuffer[chunks][];
+        _writerCounts = new int[chunks];
+        Array.Fill(_writers, []);
         _chunks[0] = pools.Chunks.Rent(chunkSize);
     }
 
@@ -61,7 +68,7 @@ internal sealed class ArrivalLog : IDisposable
         if (writer.LogGeneration != Generation)
         {
             writer.LogGeneration = Generation;
-            _writers[_current].Add(writer);
+            AddWriter(writer);
         }
 
         var position = _writePosition;
@@ -79,8 +86,36 @@ internal sealed class ArrivalLog : IDisposable
                 _chunks[i] = null;
             }
 
-            _writers[i].Clear();
+            ReturnWriters(i);
         }
+    }
+
+    private void AddWriter(PartitionBuffer writer)
+    {
+        var writers = _writers[_current];
+        var count = _writerCounts[_current];
+        if (count == writers.Length)
+        {
+            var larger = ArrayPool<PartitionBuffer>.Shared.Rent(Math.Max(16, count * 2));
+            writers.AsSpan(0, count).CopyTo(larger);
+            ReturnWriters(_current);
+            _writers[_current] = writers = larger;
+        }
+
+        writers[count] = writer;
+        _writerCounts[_current] = count + 1;
+    }
+
+    /// <summary>Returns the chunk's writer array to the pool, cleared, so that the pool holds no partition alive.</summary>
+    private void ReturnWriters(int chunk)
+    {
+        if (_writers[chunk].Length > 0)
+        {
+            ArrayPool<PartitionBuffer>.Shared.Return(_writers[chunk], clearArray: true);
+        }
+
+        _writers[chunk] = [];
+        _writerCounts[chunk] = 0;
     }
 
     private void Advance()
@@ -88,12 +123,14 @@ internal sealed class ArrivalLog : IDisposable
         Generation++;
         _current = (_current + 1) % _chunks.Length;
         _writePosition = 0;
-        foreach (var writer in _writers[_current])
+        var writers = _writers[_current];
+        for (var i = 0; i < _writerCounts[_current]; i++)
         {
-            MovedRows += writer.MoveOutOfLog(_current);
+            MovedRows += writers[i].MoveOutOfLog(_current);
+            writers[i] = null!;
         }
 
-        _writers[_current].Clear();
+        _writerCounts[_current] = 0;
         _chunks[_current] ??= _pools.Chunks.Rent(ChunkSize);
     }
 }

@@ -387,6 +387,8 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         }
 
         _log.Dispose();
+        _heads.Dispose();
+        _lowerBounds.Dispose();
 
         ArrayPool<ReleasedMessage>.Shared.Return(_releasing, clearArray: true);
         _releasing = [];
@@ -412,6 +414,12 @@ internal sealed partial class OrderedMergeEngine : IDisposable
 
     private long ComputeWatermark()
     {
+        // The trees' arrays went back to the shared pool with the engine: a disposed engine knows no watermark.
+        if (_disposed)
+        {
+            return long.MaxValue;
+        }
+
         // A partition that has delivered nothing has the lower bound long.MinValue.
         foreach (var partition in _staleBounds)
         {

@@ -53,4 +53,18 @@ public sealed class EngineConstructionTests
         Assert.Throws<ObjectDisposedException>(() => engine.Release());
         Assert.Throws<ObjectDisposedException>(() => engine.Deliver(0, 0, 0, default, true, default, true));
     }
+
+    [Fact]
+    public void A_disposed_engine_still_answers_what_its_watermark_is()
+    {
+        // Its trees went back to the shared pool: the watermark must not read them.
+        var engine = new OrderedMergeEngine([new("events", 0, 0, 5), new("events", 1, 0, 5)], new EngineOptions(CutoffMs: long.MaxValue));
+        engine.Deliver(0, 0, 10, default, true, default, true);
+        engine.Deliver(1, 0, 20, default, true, default, true);
+        Assert.Equal(10, engine.Watermark);
+        engine.Deliver(0, 1, 30, default, true, default, true);
+        engine.Dispose();
+        Assert.Null(engine.Watermark);
+        Assert.False(engine.PauseAtIntake(0));
+    }
 }
