@@ -301,7 +301,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         // In offset order a new row is a head only when nothing was held; reordered, it may go first.
         if (wasEmpty || tracked.ReorderWindowMs > 0)
         {
-            _heads.Set(partition, tracked.Buffer.PeekFirst().TimestampMs);
+            _heads.SetLater(partition, tracked.Buffer.PeekFirst().TimestampMs);
         }
     }
 
@@ -426,11 +426,11 @@ internal sealed partial class OrderedMergeEngine : IDisposable
             partition.BoundStale = false;
             if (partition.HoldsBack)
             {
-                _lowerBounds.Set(partition.Index, partition.WatermarkMs);
+                _lowerBounds.SetLater(partition.Index, partition.WatermarkMs);
             }
             else
             {
-                _lowerBounds.Remove(partition.Index);
+                _lowerBounds.RemoveLater(partition.Index);
             }
         }
 
@@ -485,7 +485,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
             MarkChanged(partition);
             if (partition.Buffer.Count > 0)
             {
-                _heads.Set(i, partition.Buffer.PeekFirst().TimestampMs);
+                _heads.SetLater(i, partition.Buffer.PeekFirst().TimestampMs);
             }
 
             (partition.IsPaused ? _paused : _running).Add(i);

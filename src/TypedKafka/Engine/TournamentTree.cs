@@ -11,6 +11,9 @@ namespace TypedKafka.Engine;
 /// its path to the root, a fixed number of steps of one comparison each that the JIT compiles
 /// without branches; a binary heap's sift, two comparisons a level whose outcome the processor
 /// cannot predict, cost three times as much a message at 4,096 partitions (see docs/benchmarks.md).
+/// Changes made between two reads can be left to the next read (<see cref="SetLater"/>,
+/// <see cref="RemoveLater"/>), which then recomputes each node above them once: a release that
+/// follows changes to thousands of partitions pays about one pass over the tree, not a path each.
 /// The index stands for (topic index, partition), so ties break deterministically.
 /// </summary>
 internal sealed class TournamentTree : IDisposable
@@ -23,12 +26,25 @@ internal sealed class TournamentTree : IDisposable
     private Node[] _nodes = [];
     private int _leaves;
 
+    // Inner nodes to recompute for the changes left to the next read, all on one level (every leaf
+    // is on the lowest), and which inner nodes are listed; from the shared pool like the nodes.
+    private int[] _pending = [];
+    private bool[] _listed = [];
+    private int _pendingCount;
+
     public TournamentTree(int partitions) => Reset(partitions);
 
     public int Count { get; private set; }
 
     /// <summary>The least entry; valid when <see cref="Count"/> is above 0.</summary>
-    public (long Key, int Partition) Min => (_nodes[1].Key, _nodes[1].Partition);
+    public (long Key, int Partition) Min
+    {
+        get
+        {
+            ApplyPending();
+            return (_nodes[1].Key, _nodes[1].Partition);
+        }
+    }
 
     /// <summary>Empties the tree for partitions indexed 0 to <paramref name="partitions"/> - 1.</summary>
     public void Reset(int partitions)
@@ -37,6 +53,9 @@ internal sealed class TournamentTree : IDisposable
         _leaves = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(partitions, 1));
         _nodes = ArrayPool<Node>.Shared.Rent(2 * _leaves);
         _nodes.AsSpan(0, 2 * _leaves).Fill(Empty);
+        _pending = ArrayPool<int>.Shared.Rent(_leaves);
+        _listed = ArrayPool<bool>.Shared.Rent(_leaves);
+        _listed.AsSpan(0, _leaves).Clear();
         Count = 0;
     }
 
@@ -45,10 +64,12 @@ internal sealed class TournamentTree : IDisposable
         if (_nodes.Length > 0)
         {
             ArrayPool<Node>.Shared.Return(_nodes);
+            ArrayPool<int>.Shared.Return(_pending);
+            ArrayPool<bool>.Shared.Return(_listed);
         }
 
-        _nodes = [];
-        _leaves = 0;
+        (_nodes, _pending, _listed) = ([], [], []);
+        _leaves = _pendingCount = 0;
         Count = 0;
     }
 
@@ -57,6 +78,7 @@ internal sealed class TournamentTree : IDisposable
     /// <summary>Enters the partition with the key, or moves it to the key if it is entered already.</summary>
     public void Set(int partition, long key)
     {
+        ApplyPending();
         Count += Contains(partition) ? 0 : 1;
         Replay(partition, new Node(key, partition));
     }
@@ -65,19 +87,40 @@ internal sealed class TournamentTree : IDisposable
     {
         if (Contains(partition))
         {
+            ApplyPending();
             Count--;
             Replay(partition, Empty);
         }
     }
 
-    /// <summary>Replaces the minimum's key (its partition's next head) and restores order.</summary>
-    public void ReplaceMinKey(long key) => Set(_nodes[1].Partition, key);
+    /// <summary>As <see cref="Set"/>, the order restored at the next read.</summary>
+    public void SetLater(int partition, long key)
+    {
+        Count += Contains(partition) ? 0 : 1;
+        _nodes[_leaves + partition] = new Node(key, partition);
+        ListParentOf(_leaves + partition);
+    }
 
-    public void RemoveMin() => Remove(_nodes[1].Partition);
+    /// <summary>As <see cref="Remove"/>, the order restored at the next read.</summary>
+    public void RemoveLater(int partition)
+    {
+        if (Contains(partition))
+        {
+            Count--;
+            _nodes[_leaves + partition] = Empty;
+            ListParentOf(_leaves + partition);
+        }
+    }
+
+    /// <summary>Replaces the minimum's key (its partition's next head) and restores order.</summary>
+    public void ReplaceMinKey(long key) => Set(Min.Partition, key);
+
+    public void RemoveMin() => Remove(Min.Partition);
 
     /// <summary>Adds to <paramref name="into"/> every partition whose key is at most <paramref name="threshold"/>, in no particular order.</summary>
     public void CollectAtMost(long threshold, List<int> into, Stack<int> pending)
     {
+        ApplyPending();
         pending.Clear();
         pending.Push(1);
 
@@ -108,6 +151,7 @@ internal sealed class TournamentTree : IDisposable
     public void VisitInOrder<TVisitor>(ref TVisitor visit, PriorityQueue<int, (long Key, int Partition)> open)
         where TVisitor : struct, IEntryVisitor
     {
+        ApplyPending();
         open.Clear();
         open.Enqueue(1, (_nodes[1].Key, _nodes[1].Partition));
         while (open.TryDequeue(out var position, out var entry))
@@ -129,6 +173,55 @@ internal sealed class TournamentTree : IDisposable
 
             open.Enqueue(2 * position, (_nodes[2 * position].Key, _nodes[2 * position].Partition));
             open.Enqueue((2 * position) + 1, (_nodes[(2 * position) + 1].Key, _nodes[(2 * position) + 1].Partition));
+        }
+    }
+
+    private void ListParentOf(int position)
+    {
+        var parent = position >> 1;
+        if (parent >= 1 && !_listed[parent])
+        {
+            _listed[parent] = true;
+            _pending[_pendingCount++] = parent;
+        }
+    }
+
+    /// <summary>Recomputes the nodes above the changes left for later, a level at a time from the leaves up, each once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ApplyPending()
+    {
+        if (_pendingCount > 0)
+        {
+            ApplyPendingLevels();
+        }
+    }
+
+    private void ApplyPendingLevels()
+    {
+        var nodes = _nodes;
+        var count = _pendingCount;
+        _pendingCount = 0;
+        while (count > 0)
+        {
+            // A node lists its parent at most once, so the next level overwrites only entries already done.
+            var next = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var position = _pending[i];
+                _listed[position] = false;
+                ref readonly var left = ref nodes[2 * position];
+                ref readonly var right = ref nodes[(2 * position) + 1];
+                var rightWins = (right.Key < left.Key) | ((right.Key == left.Key) & (right.Partition < left.Partition));
+                nodes[position] = rightWins ? right : left;
+                var parent = position >> 1;
+                if (parent >= 1 && !_listed[parent])
+                {
+                    _listed[parent] = true;
+                    _pending[next++] = parent;
+                }
+            }
+
+            count = next;
         }
     }
 
