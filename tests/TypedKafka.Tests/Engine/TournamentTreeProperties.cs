@@ -27,20 +27,12 @@ public sealed class TournamentTreeProperties
             {
                 switch (kind)
                 {
-                    case 0 or 1:
-                        tree.Set(partition, key);
+                    case 0 or 1 or 4:
+                        (kind == 4 ? (Action<int, long>)tree.SetLater : tree.Set)(partition, key);
                         keys[partition] = key;
                         break;
-                    case 2:
-                        tree.Remove(partition);
-                        keys.Remove(partition);
-                        break;
-                    case 4:
-                        tree.SetLater(partition, key);
-                        keys[partition] = key;
-                        break;
-                    case 5:
-                        tree.RemoveLater(partition);
+                    case 2 or 5:
+                        (kind == 5 ? (Action<int>)tree.RemoveLater : tree.Remove)(partition);
                         keys.Remove(partition);
                         break;
                     case 3 when keys.Count > 0:
