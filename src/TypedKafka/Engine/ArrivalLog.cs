@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 
 namespace TypedKafka.Engine;
 
@@ -22,6 +23,11 @@ internal sealed class ArrivalLog : IDisposable
     // 600 entries a chunk with thousands of partitions).
     private readonly PartitionBuffer[][] _writers;
     private readonly int[] _writerCounts;
+
+    // Rows in each chunk still held (not taken for release, not moved out): when the ring comes round
+    // to a chunk with none, as it does to most in a replay, its writers need not be visited (with
+    // thousands of partitions, about one a row, each a cache miss or two).
+    private readonly int[] _heldRows;
     private int _current;
     private int _writePosition;
 
@@ -38,6 +44,7 @@ internal sealed class ArrivalLog : IDisposable
         _chunks = new byte[chunks][];
         _writers = new PartitionBuffer[chunks][];
         _writerCounts = new int[chunks];
+        _heldRows = new int[chunks];
         Array.Fill(_writers, []);
         _chunks[0] = pools.Chunks.Rent(chunkSize);
     }
@@ -73,7 +80,15 @@ internal sealed class ArrivalLog : IDisposable
 
         var position = _writePosition;
         _writePosition += size;
+        _heldRows[_current]++;
         return (_current, position);
+    }
+
+    /// <summary>A row reserved in the chunk is no longer held there: taken for release, moved out, or dropped.</summary>
+    public void Forget(int chunk)
+    {
+        _heldRows[chunk]--;
+        Debug.Assert(_heldRows[chunk] >= 0, "a row forgotten twice");
     }
 
     public void Dispose()
@@ -124,12 +139,14 @@ internal sealed class ArrivalLog : IDisposable
         _current = (_current + 1) % _chunks.Length;
         _writePosition = 0;
         var writers = _writers[_current];
-        for (var i = 0; i < _writerCounts[_current]; i++)
+        var count = _writerCounts[_current];
+        for (var i = 0; i < count && _heldRows[_current] > 0; i++)
         {
             MovedRows += writers[i].MoveOutOfLog(_current);
-            writers[i] = null!;
         }
 
+        Debug.Assert(_heldRows[_current] == 0, "rows left behind in a reused chunk");
+        writers.AsSpan(0, count).Clear();
         _writerCounts[_current] = 0;
         _chunks[_current] ??= _pools.Chunks.Rent(ChunkSize);
     }

@@ -35,7 +35,10 @@ internal sealed class PartitionBuffer : IDisposable
     private int _writePosition;
 
     // Stored messages, a ring indexed by sequence number (the order they came in); it doubles as needed.
+    // Its length less one is kept here, so that finding a slot does not wait on reading the array's
+    // length first: with thousands of partitions each is a cache miss of its own.
     private HeldMessage[] _ring;
+    private int _ringMask;
     private long _firstSequence;
     private long _nextSequence;
 
@@ -49,6 +52,7 @@ internal sealed class PartitionBuffer : IDisposable
         _pools = pools;
         _log = log;
         _ring = pools.Rings.Rent(BufferPools.MinRingLength);
+        _ringMask = _ring.Length - 1;
         if (reorder)
         {
             _reorder = new ReorderIndex();
@@ -81,7 +85,7 @@ internal sealed class PartitionBuffer : IDisposable
     public void Append(long offset, long timestampMs, long brokerTimestampMs, long arrivalMs, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull, ReadOnlySpan<byte> headers = default, bool startsRun = false)
     {
         var size = key.Length + value.Length + headers.Length;
-        if (_nextSequence - _firstSequence == _ring.Length)
+        if (_nextSequence - _firstSequence > _ringMask)
         {
             GrowRing();
         }
@@ -138,6 +142,10 @@ internal sealed class PartitionBuffer : IDisposable
         ref readonly var message = ref PeekNext();
         _takenBytes += message.PayloadBytes;
         _taken++;
+        if (message.Chunk < 0)
+        {
+            _log!.Forget(~message.Chunk);
+        }
         if (_reorder is not null)
         {
             _takenSequences!.Add(_reorder.RemoveMin());
@@ -152,7 +160,7 @@ internal sealed class PartitionBuffer : IDisposable
     /// <summary>
     /// Moves the held rows in the log's chunk <paramref name="logChunk"/> (every chunk when null)
     /// to own chunks, and returns how many moved. Rows enter the log in offset order and leave it
-    /// oldest chunk first, so those in the chunk are the first rows still in the log.
+    /// oldest chunk first, so those in the chunk are the first rows still held in the log.
     /// </summary>
     public int MoveOutOfLog(int? logChunk)
     {
@@ -161,20 +169,25 @@ internal sealed class PartitionBuffer : IDisposable
         for (; sequence < _nextSequence; sequence++)
         {
             ref var slot = ref Slot(sequence);
+
+            // A row released out of offset order (reorder mode) is not held: it stays behind,
+            // whichever chunk it was in (the log skips chunks that hold nothing, so it may be one gone round).
+            if (slot.ValueLength == ReleasedMark)
+            {
+                continue;
+            }
+
             if (slot.Chunk >= 0 || (logChunk is { } only && slot.Chunk != ~only))
             {
                 break;
             }
 
-            // A row released out of offset order (reorder mode) is not held: it stays behind.
-            if (slot.ValueLength != ReleasedMark)
-            {
-                var size = slot.PayloadBytes;
-                var source = _log!.Chunk(~slot.Chunk).AsSpan(slot.Position, size);
-                (slot.Chunk, slot.Position) = ReserveOwn(size);
-                source.CopyTo(_chunks[slot.Chunk & (_chunks.Length - 1)].AsSpan(slot.Position, size));
-                moved++;
-            }
+            var size = slot.PayloadBytes;
+            var source = _log!.Chunk(~slot.Chunk).AsSpan(slot.Position, size);
+            _log.Forget(~slot.Chunk);
+            (slot.Chunk, slot.Position) = ReserveOwn(size);
+            source.CopyTo(_chunks[slot.Chunk & (_chunks.Length - 1)].AsSpan(slot.Position, size));
+            moved++;
         }
 
         _firstInLog = sequence;
@@ -226,16 +239,27 @@ internal sealed class PartitionBuffer : IDisposable
 
     public void Dispose()
     {
+        // The rows it holds in the log are dropped with it (those taken were forgotten when taken).
+        for (var sequence = Math.Max(_firstInLog, _firstSequence + (_reorder is null ? _taken : 0)); sequence < _nextSequence; sequence++)
+        {
+            ref readonly var slot = ref Slot(sequence);
+            if (slot.Chunk < 0 && slot.ValueLength != ReleasedMark)
+            {
+                _log!.Forget(~slot.Chunk);
+            }
+        }
+
         ReturnChunksBefore(_firstChunk + _chunkCount);
         _pools.Rings.Return(_ring);
         _ring = [];
+        _ringMask = -1;
         _firstSequence = _firstInLog = _nextSequence;
         Count = 0;
         Bytes = 0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref HeldMessage Slot(long sequence) => ref _ring[(int)(sequence & (_ring.Length - 1))];
+    private ref HeldMessage Slot(long sequence) => ref _ring[(int)sequence & _ringMask];
 
     /// <summary>Room for <paramref name="size"/> bytes at the end of the own chunks: the chunk's number and the position in it.</summary>
     private (int Chunk, int Position) ReserveOwn(int size)
@@ -312,5 +336,6 @@ internal sealed class PartitionBuffer : IDisposable
 
         _pools.Rings.Return(_ring);
         _ring = larger;
+        _ringMask = larger.Length - 1;
     }
 }
