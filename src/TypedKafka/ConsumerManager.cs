@@ -181,8 +181,17 @@ public sealed class ConsumerManager : IDisposable
     /// <summary>
     /// The low-water mark (Unix ms) up to which messages can be released in order; null once every
     /// partition is caught up, and while a partition still replaying has delivered nothing.
+    /// Read it as <see cref="Poll(int)"/> is called, one thread at a time: another thread's poll in progress refuses it.
     /// </summary>
-    public long? PrimingWatermark => _engine.Watermark;
+    public long? PrimingWatermark
+    {
+        get
+        {
+            // Reading it brings the engine's watermark up to date, a change like a poll's: one thread at a time.
+            using var entered = Enter();
+            return _engine.Watermark;
+        }
+    }
 
     /// <summary>
     /// Consumes for up to <paramref name="timeoutMs"/> and returns what can be released in order,

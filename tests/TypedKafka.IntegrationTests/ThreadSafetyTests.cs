@@ -76,6 +76,10 @@ public sealed class ThreadSafetyTests(ITestOutputHelper output)
         Assert.NotNull(refused);
         Assert.Contains("one thread at a time", refused.Message, StringComparison.Ordinal);
 
+        // Reading the watermark brings the engine up to date: refused too while the poll is inside.
+        var watermark = await Task.Run(() => Record.Exception(() => manager.PrimingWatermark));
+        Assert.Contains("one thread at a time", Assert.IsType<InvalidOperationException>(watermark).Message, StringComparison.Ordinal);
+
         cluster.Produce("two-pollers", [new LocalMessage(0, Base, null, [1])]);
         Assert.Equal(1, await first.WaitAsync(Replay.Patience));
     }

@@ -867,11 +867,15 @@ internal sealed partial class OrderedMergeEngine : IDisposable
             }
         }
 
-        // Besides blockers only these can change: partitions that may have ended since the last
-        // release (paused for good), above the bound the running ones, below the low mark the paused ones.
+        // Besides blockers (and partitions next in line) only these can change: partitions that ended
+        // and still run (paused for good), above the bound the running ones, below the low mark the
+        // paused ones. Any other partition would be decided as it stands.
         foreach (var partition in _touched)
         {
-            _candidates.Add(partition.Index);
+            if (partition.Done && !partition.IsPaused)
+            {
+                _candidates.Add(partition.Index);
+            }
         }
 
         var others = over ? _running : under ? _paused : null;

@@ -211,7 +211,7 @@ internal sealed class TournamentTree : IDisposable
                 _listed[position] = false;
                 ref readonly var left = ref nodes[2 * position];
                 ref readonly var right = ref nodes[(2 * position) + 1];
-                var rightWins = (right.Key < left.Key) | ((right.Key == left.Key) & (right.Partition < left.Partition));
+                var rightWins = right.GoesBefore(left.Key, left.Partition);
                 nodes[position] = rightWins ? right : left;
                 var parent = position >> 1;
                 if (parent >= 1 && !_listed[parent])
@@ -236,7 +236,7 @@ internal sealed class TournamentTree : IDisposable
         {
             // Written as selects, not branches: which side wins is as good as random.
             ref readonly var sibling = ref nodes[position ^ 1];
-            var siblingWins = (sibling.Key < key) | ((sibling.Key == key) & (sibling.Partition < index));
+            var siblingWins = sibling.GoesBefore(key, index);
             key = siblingWins ? sibling.Key : key;
             index = siblingWins ? sibling.Partition : index;
             position >>= 1;
@@ -244,7 +244,12 @@ internal sealed class TournamentTree : IDisposable
         }
     }
 
-    private readonly record struct Node(long Key, int Partition);
+    private readonly record struct Node(long Key, int Partition)
+    {
+        /// <summary>Order by key, ties by partition; non-short-circuit operators, so that callers compile to selects.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool GoesBefore(long key, int partition) => (Key < key) | ((Key == key) & (Partition < partition));
+    }
 }
 
 /// <summary>What <see cref="TournamentTree.VisitInOrder"/> calls for each entry, least first; false stops the walk.</summary>
