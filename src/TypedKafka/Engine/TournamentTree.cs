@@ -178,12 +178,22 @@ internal sealed class TournamentTree : IDisposable
 
     private void ListParentOf(int position)
     {
-        var parent = position >> 1;
-        if (parent >= 1 && !_listed[parent])
+        if (ListOnce(position >> 1))
         {
-            _listed[parent] = true;
-            _pending[_pendingCount++] = parent;
+            _pending[_pendingCount++] = position >> 1;
         }
+    }
+
+    /// <summary>Marks an inner node to recompute; false when it is the root's parent or listed already.</summary>
+    private bool ListOnce(int node)
+    {
+        if (node < 1 || _listed[node])
+        {
+            return false;
+        }
+
+        _listed[node] = true;
+        return true;
     }
 
     /// <summary>Recomputes the nodes above the changes left for later, a level at a time from the leaves up, each once.</summary>
@@ -213,11 +223,9 @@ internal sealed class TournamentTree : IDisposable
                 ref readonly var right = ref nodes[(2 * position) + 1];
                 var rightWins = right.GoesBefore(left.Key, left.Partition);
                 nodes[position] = rightWins ? right : left;
-                var parent = position >> 1;
-                if (parent >= 1 && !_listed[parent])
+                if (ListOnce(position >> 1))
                 {
-                    _listed[parent] = true;
-                    _pending[next++] = parent;
+                    _pending[next++] = position >> 1;
                 }
             }
 
