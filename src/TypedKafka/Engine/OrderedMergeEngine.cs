@@ -24,7 +24,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
 
     // What the merge reads of each partition, by index, side by side: with thousands of partitions,
     // reaching the buffer through the partition's object was a cache miss a row before the row's own.
-    // From the shared pool, as the trees' arrays are.
+    // From the shared pool, as the trees' and the queue's arrays are.
     private MergeSource[] _sources = [];
     private bool _bounded;
     private readonly BufferPools _pools;
@@ -38,7 +38,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     // follows those, not the partition count (with thousands of partitions, walking them all per
     // release was most of a small poll's cost): partitions holding rows by their next row's
     // timestamp, and partitions that hold the watermark back by their lower bound (its minimum is the watermark).
-    private readonly TournamentTree _heads = new(0);
+    private readonly TimestampQueue _heads = new(0);
     private readonly TournamentTree _lowerBounds = new(0);
     private readonly List<TrackedPartition> _staleBounds = [];
     private readonly List<TrackedPartition> _touched = [];
@@ -112,7 +112,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
             throw new ArgumentException("At least one partition is needed.", nameof(partitions));
         }
 
-        // The heap breaks ties on the partition's index, so index order must be (topic index, partition).
+        // The merge breaks ties on the partition's index, so index order must be (topic index, partition).
         tracked.Sort((a, b) => a.TopicIndex != b.TopicIndex ? a.TopicIndex.CompareTo(b.TopicIndex) : a.Spec.Partition.CompareTo(b.Spec.Partition));
         _partitions = [.. tracked];
         _indexes.EnsureCapacity(_partitions.Length);
@@ -306,7 +306,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         // In offset order a new row is a head only when nothing was held; reordered, it may go first.
         if (wasEmpty || tracked.ReorderWindowMs > 0)
         {
-            _heads.SetLater(partition, tracked.Buffer.PeekFirst().TimestampMs);
+            _heads.Set(partition, tracked.Buffer.PeekFirst().TimestampMs);
         }
     }
 
@@ -494,7 +494,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
             MarkChanged(partition);
             if (partition.Buffer.Count > 0)
             {
-                _heads.SetLater(i, partition.Buffer.PeekFirst().TimestampMs);
+                _heads.Set(i, partition.Buffer.PeekFirst().TimestampMs);
             }
 
             (partition.IsPaused ? _paused : _running).Add(i);
@@ -582,7 +582,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
 
         if (!AllCaughtUp)
         {
-            // Replaying, strict is the watermark, and the heap breaks ties on the index.
+            // Replaying, strict is the watermark, and the tree breaks ties on the index.
             return _lowerBounds.Count > 0 && _lowerBounds.Min.Key == strict ? _lowerBounds.Min.Partition : int.MaxValue;
         }
 
@@ -852,7 +852,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         var stalled = !backlog;
         var tieFloor = TieFloor(watermark);
 
-        // Blockers hold back with a lower bound at most the watermark or the next in line: the heap lists just those.
+        // Blockers hold back with a lower bound at most the watermark or the next in line: the tree lists just those.
         _candidates.Clear();
         _lowerBounds.CollectAtMost(Math.Max(watermark, nextInLine), _candidates, _pending);
         if (!over && !under)

@@ -1,0 +1,91 @@
+using CsCheck;
+using TypedKafka.Engine;
+
+namespace TypedKafka.Tests.Engine;
+
+/// <summary>
+/// The merge's queue of heads against a map of keys: after any sequence of sets, removals and
+/// minimum replacements its minimum is the least (key, partition). Keys are drawn so that every
+/// path is taken: close together (the window), more than the window apart or before its start (the
+/// tree), many on one millisecond (a full bucket), and long.MinValue and long.MaxValue (no
+/// difference of keys may overflow).
+/// </summary>
+public sealed class TimestampQueueProperties
+{
+    private const int Partitions = 40;
+
+    private static readonly Gen<long> Keys = Gen.OneOf(
+        Gen.Long[1_000, 1_040],
+        Gen.Long[-5, 5].Select(k => 1_000 + (k * TimestampQueue.WindowMs / 2)),
+        Gen.Const(1_000L),
+        Gen.Const(long.MaxValue),
+        Gen.Const(long.MinValue),
+        Gen.Long);
+
+    [Fact]
+    public void Minimum_matches_a_plain_map_of_keys() =>
+        Gen.Select(Gen.Int[0, 3], Gen.Int[0, Partitions - 1], Keys).Array[1, 300].Sample(operations =>
+        {
+            using var queue = new TimestampQueue(Partitions);
+            var keys = new Dictionary<int, long>();
+            foreach (var (kind, partition, key) in operations)
+            {
+                switch (kind)
+                {
+                    case 0 or 1:
+                        queue.Set(partition, key);
+                        keys[partition] = key;
+                        break;
+                    case 2:
+                        queue.Remove(partition);
+                        keys.Remove(partition);
+                        break;
+                    case 3 when keys.Count > 0:
+                        var min = keys.MinBy(k => (k.Value, k.Key)).Key;
+                        if (key % 2 == 0)
+                        {
+                            queue.ReplaceMinKey(key);
+                            keys[min] = key;
+                        }
+                        else
+                        {
+                            queue.RemoveMin();
+                            keys.Remove(min);
+                        }
+
+                        break;
+                }
+
+                Assert.Equal(keys.Count, queue.Count);
+                Assert.All(Enumerable.Range(0, Partitions), p => Assert.Equal(keys.ContainsKey(p), queue.Contains(p)));
+                if (keys.Count > 0)
+                {
+                    var least = keys.MinBy(k => (k.Value, k.Key));
+                    Assert.Equal((least.Value, least.Key), queue.Min);
+                }
+            }
+        }, iter: 3_000);
+
+    [Fact]
+    public void Draining_returns_every_entry_in_order_when_many_share_a_millisecond_and_some_lie_beyond_the_window()
+    {
+        using var queue = new TimestampQueue(Partitions);
+        var expected = new List<(long, int)>();
+        for (var p = 0; p < Partitions; p++)
+        {
+            // Twenty on one millisecond (more than a bucket holds), the rest spread past the window.
+            var key = p < 20 ? 5_000 : 5_000 + ((p - 20) * (TimestampQueue.WindowMs / 3));
+            queue.Set(Partitions - 1 - p, key);
+            expected.Add((key, Partitions - 1 - p));
+        }
+
+        var drained = new List<(long, int)>();
+        while (queue.Count > 0)
+        {
+            drained.Add(queue.Min);
+            queue.RemoveMin();
+        }
+
+        Assert.Equal(expected.Order(), drained);
+    }
+}
