@@ -112,11 +112,6 @@ internal sealed class TournamentTree : IDisposable
         }
     }
 
-    /// <summary>Replaces the minimum's key (its partition's next head) and restores order.</summary>
-    public void ReplaceMinKey(long key) => Set(Min.Partition, key);
-
-    public void RemoveMin() => Remove(Min.Partition);
-
     /// <summary>Adds to <paramref name="into"/> every partition whose key is at most <paramref name="threshold"/>, in no particular order.</summary>
     public void CollectAtMost(long threshold, List<int> into, Stack<int> pending)
     {

@@ -37,7 +37,7 @@ public sealed class TournamentTreeProperties
                         break;
                     case 3 when keys.Count > 0:
                         var min = keys.MinBy(k => (k.Value, k.Key)).Key;
-                        tree.ReplaceMinKey(key);
+                        tree.Set(tree.Min.Partition, key);
                         keys[min] = key;
                         break;
                 }
