@@ -76,10 +76,16 @@ internal sealed partial class OrderedMergeEngine
     /// <summary>Changes with every partition added or removed: what indexes mean is then different.</summary>
     public int PartitionSetVersion { get; private set; }
 
-    /// <summary>Installs a new partition set in index order (topic index, partition), which the merge's tie-breaking relies on.</summary>
+    /// <summary>Puts partitions in index order, (topic index, partition): the merge breaks timestamp ties on the index.</summary>
+    private static void SortInIndexOrder(TrackedPartition[] partitions) => Array.Sort(partitions, IndexOrder);
+
+    private static int IndexOrder(TrackedPartition a, TrackedPartition b) =>
+        a.TopicIndex != b.TopicIndex ? a.TopicIndex.CompareTo(b.TopicIndex) : a.Spec.Partition.CompareTo(b.Spec.Partition);
+
+    /// <summary>Installs a new partition set, put in index order.</summary>
     private void Replace(TrackedPartition[] partitions)
     {
-        Array.Sort(partitions, static (a, b) => a.TopicIndex != b.TopicIndex ? a.TopicIndex.CompareTo(b.TopicIndex) : a.Spec.Partition.CompareTo(b.Spec.Partition));
+        SortInIndexOrder(partitions);
         _partitions = partitions;
         PartitionSetVersion++;
         _indexes.Clear();

@@ -112,9 +112,8 @@ internal sealed partial class OrderedMergeEngine : IDisposable
             throw new ArgumentException("At least one partition is needed.", nameof(partitions));
         }
 
-        // The merge breaks ties on the partition's index, so index order must be (topic index, partition).
-        tracked.Sort((a, b) => a.TopicIndex != b.TopicIndex ? a.TopicIndex.CompareTo(b.TopicIndex) : a.Spec.Partition.CompareTo(b.Spec.Partition));
         _partitions = [.. tracked];
+        SortInIndexOrder(_partitions);
         _indexes.EnsureCapacity(_partitions.Length);
         for (var i = 0; i < _partitions.Length; i++)
         {
