@@ -21,7 +21,7 @@ namespace TypedKafka.Benchmarks;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet disposes the long replay's engine in [GlobalCleanup] and needs the class unsealed.")]
 public class EnginePartitionsBenchmarks
 {
-    private const int TotalMessages = 163_840;
+    internal const int TotalMessages = 163_840;
     private const int KeyBytes = 8;
     private const int ValueBytes = 100;
     private const int BatchSize = 10_000;
