@@ -42,6 +42,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
     private readonly TournamentTree _lowerBounds = new(0);
     private readonly List<TrackedPartition> _staleBounds = [];
     private readonly List<TrackedPartition> _touched = [];
+    private readonly List<int> _endedRunning = [];
     private readonly List<int> _taken = [];
     private readonly PartitionSet _paused = new();
     private readonly PartitionSet _running = new();
@@ -357,14 +358,6 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         RemoveReleased();
         UpdateLive();
         DecideBackpressure(watermark, backlog, released: count > 0);
-
-        // What changed has been judged; the next release looks at what changes from now on.
-        foreach (var partition in _touched)
-        {
-            partition.Touched = false;
-        }
-
-        _touched.Clear();
         return batch;
     }
 
@@ -479,6 +472,7 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         _running.Reset(count);
         _staleBounds.Clear();
         _touched.Clear();
+        _endedRunning.Clear();
         _staleBounds.EnsureCapacity(count);
         _touched.EnsureCapacity(count);
         _taken.EnsureCapacity(count);
@@ -750,7 +744,12 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         _taken.Clear();
     }
 
-    /// <summary>Live and done flags can only have changed for a partition delivered to, ended or released from since the last release.</summary>
+    /// <summary>
+    /// Live and done flags can only have changed for a partition delivered to, ended or released from
+    /// since the last release. The one pass over those (with thousands of partitions, each pass a
+    /// cache miss or more a partition): it also lists those that ended and still run, for
+    /// backpressure to pause, and leaves the list empty for what changes from now on.
+    /// </summary>
     private void UpdateLive()
     {
         foreach (var partition in _touched)
@@ -763,7 +762,16 @@ internal sealed partial class OrderedMergeEngine : IDisposable
                 partition.CountedDone = true;
                 _doneCount++;
             }
+
+            if (partition.Done && !partition.IsPaused)
+            {
+                _endedRunning.Add(partition.Index);
+            }
+
+            partition.Touched = false;
         }
+
+        _touched.Clear();
 
         IsLive = _liveCount == _partitions.Length;
         IsComplete = _bounded && _doneCount == _partitions.Length && HeldMessageCount == 0 && _partitions.Length > 0;
@@ -869,13 +877,8 @@ internal sealed partial class OrderedMergeEngine : IDisposable
         // Besides blockers (and partitions next in line) only these can change: partitions that ended
         // and still run (paused for good), above the bound the running ones, below the low mark the
         // paused ones. Any other partition would be decided as it stands.
-        foreach (var partition in _touched)
-        {
-            if (partition.Done && !partition.IsPaused)
-            {
-                _candidates.Add(partition.Index);
-            }
-        }
+        _candidates.AddRange(_endedRunning);
+        _endedRunning.Clear();
 
         var others = over ? _running : under ? _paused : null;
         for (var n = 0; n < (others?.Count ?? 0); n++)
