@@ -82,6 +82,7 @@ internal sealed class TimestampQueue : IDisposable
         _bucketCount.AsSpan(0, WindowMs).Clear();
         _occupied.AsSpan(0, Words).Clear();
         _occupiedWords.AsSpan(0, Words / 64).Clear();
+
         var count = Math.Max(partitions, 1);
         _nextInBucket = ArrayPool<int>.Shared.Rent(count);
         _keys = ArrayPool<long>.Shared.Rent(count);
@@ -115,6 +116,16 @@ internal sealed class TimestampQueue : IDisposable
     /// <summary>Enters the partition with the key, or moves it to the key if it is entered already.</summary>
     public void Set(int partition, long key)
     {
+        // Moved within the tree, it is replayed once, not taken out and entered again.
+        if (_place[partition] == InTree && !FitsWindow(key))
+        {
+            _tree.Set(partition, key);
+            _keys[partition] = key;
+            _min = _min == partition ? -1 : _min;
+            KeepMinKnown(partition, key);
+            return;
+        }
+
         Remove(partition);
         Enter(partition, key);
     }
@@ -143,18 +154,20 @@ internal sealed class TimestampQueue : IDisposable
 
     public void RemoveMin() => Remove(Min.Partition);
 
+    /// <summary>Whether the key would go to the window: an empty one starts at it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool FitsWindow(long key) =>
+        _inWindow == 0
+            // Compared as unsigned so that no pair of keys overflows: the window's keys are at or after its start.
+            || (key >= _start && (ulong)key - (ulong)_start < WindowMs && _bucketCount[(int)(key & (WindowMs - 1))] < BucketCapacity);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Enter(int partition, long key)
     {
-        if (_inWindow == 0)
+        if (FitsWindow(key))
         {
-            _start = key;
-        }
-
-        // Compared as unsigned so that no pair of keys overflows: the window's keys are at or after its start.
-        var bucket = (int)(key & (WindowMs - 1));
-        if (key >= _start && (ulong)key - (ulong)_start < WindowMs && _bucketCount[bucket] < BucketCapacity)
-        {
+            _start = _inWindow == 0 ? key : _start;
+            var bucket = (int)(key & (WindowMs - 1));
             _nextInBucket[partition] = _bucketFirst[bucket];
             _bucketFirst[bucket] = partition;
             if (_bucketCount[bucket]++ == 0)
@@ -174,8 +187,12 @@ internal sealed class TimestampQueue : IDisposable
 
         _keys[partition] = key;
         Count++;
+        KeepMinKnown(partition, key);
+    }
 
-        // A known minimum stays known: the new entry either goes before it or not.
+    /// <summary>A known minimum stays known: an entry just made either goes before it or not.</summary>
+    private void KeepMinKnown(int partition, long key)
+    {
         if (_min >= 0 && GoesBefore(key, partition, _keys[_min], _min))
         {
             _min = partition;

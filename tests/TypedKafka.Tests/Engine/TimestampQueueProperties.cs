@@ -12,8 +12,6 @@ namespace TypedKafka.Tests.Engine;
 /// </summary>
 public sealed class TimestampQueueProperties
 {
-    private const int Partitions = 40;
-
     private static readonly Gen<long> Keys = Gen.OneOf(
         Gen.Long[1_000, 1_040],
         Gen.Long[-5, 5].Select(k => 1_000 + (k * TimestampQueue.WindowMs / 2)),
@@ -22,11 +20,13 @@ public sealed class TimestampQueueProperties
         Gen.Const(long.MinValue),
         Gen.Long);
 
-    [Fact]
-    public void Minimum_matches_a_plain_map_of_keys() =>
-        Gen.Select(Gen.Int[0, 3], Gen.Int[0, Partitions - 1], Keys).Array[1, 300].Sample(operations =>
+    [Theory]
+    [InlineData(40)]
+    [InlineData(4)]
+    public void Minimum_matches_a_plain_map_of_keys(int partitions) =>
+        Gen.Select(Gen.Int[0, 3], Gen.Int[0, partitions - 1], Keys).Array[1, 300].Sample(operations =>
         {
-            using var queue = new TimestampQueue(Partitions);
+            using var queue = new TimestampQueue(partitions);
             var keys = new Dictionary<int, long>();
             foreach (var (kind, partition, key) in operations)
             {
@@ -57,7 +57,7 @@ public sealed class TimestampQueueProperties
                 }
 
                 Assert.Equal(keys.Count, queue.Count);
-                Assert.All(Enumerable.Range(0, Partitions), p => Assert.Equal(keys.ContainsKey(p), queue.Contains(p)));
+                Assert.All(Enumerable.Range(0, partitions), p => Assert.Equal(keys.ContainsKey(p), queue.Contains(p)));
                 if (keys.Count > 0)
                 {
                     var least = keys.MinBy(k => (k.Value, k.Key));
@@ -69,14 +69,15 @@ public sealed class TimestampQueueProperties
     [Fact]
     public void Draining_returns_every_entry_in_order_when_many_share_a_millisecond_and_some_lie_beyond_the_window()
     {
-        using var queue = new TimestampQueue(Partitions);
+        const int partitions = 40;
+        using var queue = new TimestampQueue(partitions);
         var expected = new List<(long, int)>();
-        for (var p = 0; p < Partitions; p++)
+        for (var p = 0; p < partitions; p++)
         {
             // Twenty on one millisecond (more than a bucket holds), the rest spread past the window.
             var key = p < 20 ? 5_000 : 5_000 + ((p - 20) * (TimestampQueue.WindowMs / 3));
-            queue.Set(Partitions - 1 - p, key);
-            expected.Add((key, Partitions - 1 - p));
+            queue.Set(partitions - 1 - p, key);
+            expected.Add((key, partitions - 1 - p));
         }
 
         var drained = new List<(long, int)>();
