@@ -44,8 +44,12 @@ internal sealed class TimestampQueue : IDisposable
     private long[] _keys = [];
     private byte[] _place = [];
 
-    // No key in the window is below this; it moves up to each minimum found there.
+    // No key in the window is below _start, which moves up to each minimum found there, and none
+    // above _highest, the highest entered since the window was last empty. A key below the start goes
+    // in as long as the window still spans less than WindowMs: else the first head entered (in
+    // partition order, not time order) could hold every earlier one in the tree.
     private long _start;
+    private long _highest;
     private int _inWindow;
 
     // The least entry's partition once found; -1 when it must be looked for.
@@ -116,6 +120,12 @@ internal sealed class TimestampQueue : IDisposable
     /// <summary>Enters the partition with the key, or moves it to the key if it is entered already.</summary>
     public void Set(int partition, long key)
     {
+        // With a reorder window the engine sets a partition's head on every message; most leave it as it was.
+        if (_place[partition] != Absent && _keys[partition] == key)
+        {
+            return;
+        }
+
         // Moved within the tree, it is replayed once, not taken out and entered again.
         if (_place[partition] == InTree && !FitsWindow(key))
         {
@@ -154,19 +164,26 @@ internal sealed class TimestampQueue : IDisposable
 
     public void RemoveMin() => Remove(Min.Partition);
 
-    /// <summary>Whether the key would go to the window: an empty one starts at it.</summary>
+    /// <summary>
+    /// Whether the key would go to the window: an empty one starts at it. While the tree holds more
+    /// than the window, everything goes to the tree: heads so dense that most buckets are full
+    /// (thousands of partitions read at a high rate, tens of heads a millisecond) cost the tree's
+    /// price, not that and the window's on top, and the window starts again once it has emptied.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool FitsWindow(long key) =>
         _inWindow == 0
-            // Compared as unsigned so that no pair of keys overflows: the window's keys are at or after its start.
-            || (key >= _start && (ulong)key - (ulong)_start < WindowMs && _bucketCount[(int)(key & (WindowMs - 1))] < BucketCapacity);
+            || (_tree.Count <= _inWindow
+                && _bucketCount[(int)(key & (WindowMs - 1))] < BucketCapacity
+                // Compared as unsigned so that no pair of keys overflows.
+                && (key >= _start ? (ulong)key - (ulong)_start < WindowMs : (ulong)_highest - (ulong)key < WindowMs));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Enter(int partition, long key)
     {
         if (FitsWindow(key))
         {
-            _start = _inWindow == 0 ? key : _start;
+            (_start, _highest) = _inWindow == 0 ? (key, key) : (Math.Min(_start, key), Math.Max(_highest, key));
             var bucket = (int)(key & (WindowMs - 1));
             _nextInBucket[partition] = _bucketFirst[bucket];
             _bucketFirst[bucket] = partition;
@@ -229,7 +246,11 @@ internal sealed class TimestampQueue : IDisposable
     /// <summary>The least of the window's first bucket (its least partition) and the tree's minimum.</summary>
     private int FindMin()
     {
-        Debug.Assert(Count > 0, "the minimum of an empty queue");
+        if (Count == 0)
+        {
+            throw new InvalidOperationException("An empty queue has no minimum.");
+        }
+
         if (_inWindow == 0)
         {
             return _tree.Min.Partition;
