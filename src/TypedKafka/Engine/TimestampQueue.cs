@@ -10,10 +10,11 @@ namespace TypedKafka.Engine;
 /// entries sit in a window of millisecond buckets that slides with the minimum: entering one and
 /// finding the next minimum cost a few steps whatever the partition count, where a tree of 4,096
 /// leaves takes twelve dependent comparisons a row (the merge of interleaved partitions pays that
-/// on every row: see docs/benchmarks.md). A key outside the window (before its start, or more than
-/// <see cref="WindowMs"/> after it), one whose bucket is full, and every key while the tree holds more
-/// than the window, goes to a <see cref="TournamentTree"/>, and the minimum is the lesser of the two; so any keys are ordered exactly, and the tree's cost
-/// is paid only by those. Every key in the window lies in [start, start + <see cref="WindowMs"/>), so
+/// on every row: see docs/benchmarks.md). A key the window cannot take (it would then span more than
+/// <see cref="WindowMs"/>), one whose bucket is full, and every key while the tree holds more than the
+/// window, goes to a <see cref="TournamentTree"/>, and the minimum is the lesser of the two; so any
+/// keys are ordered exactly, and the tree's cost is paid only by those. Every key in the window lies
+/// in [start, start + <see cref="WindowMs"/>), so
 /// each bucket holds one timestamp and its entries differ only by partition.
 /// </summary>
 internal sealed class TimestampQueue : IDisposable
