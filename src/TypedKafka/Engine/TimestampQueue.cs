@@ -211,7 +211,7 @@ internal sealed class TimestampQueue : IDisposable
     /// <summary>A known minimum stays known: an entry just made either goes before it or not.</summary>
     private void KeepMinKnown(int partition, long key)
     {
-        if (_min >= 0 && GoesBefore(key, partition, _keys[_min], _min))
+        if (_min >= 0 && TournamentTree.GoesBefore(key, partition, _keys[_min], _min))
         {
             _min = partition;
         }
@@ -271,7 +271,7 @@ internal sealed class TimestampQueue : IDisposable
         if (_tree.Count > 0)
         {
             var (treeKey, treePartition) = _tree.Min;
-            return GoesBefore(treeKey, treePartition, _start, least) ? treePartition : least;
+            return TournamentTree.GoesBefore(treeKey, treePartition, _start, least) ? treePartition : least;
         }
 
         return least;
@@ -304,7 +304,4 @@ internal sealed class TimestampQueue : IDisposable
 
         throw new UnreachableException("The window holds an entry, yet no bucket is marked.");
     }
-
-    private static bool GoesBefore(long key, int partition, long otherKey, int otherPartition) =>
-        key < otherKey || (key == otherKey && partition < otherPartition);
 }

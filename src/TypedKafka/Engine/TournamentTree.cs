@@ -247,11 +247,18 @@ internal sealed class TournamentTree : IDisposable
         }
     }
 
+    /// <summary>
+    /// The order of entries, here and in <see cref="TimestampQueue"/>: by key, ties by partition.
+    /// Non-short-circuit operators, so that callers compile to selects.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool GoesBefore(long key, int partition, long otherKey, int otherPartition) =>
+        (key < otherKey) | ((key == otherKey) & (partition < otherPartition));
+
     private readonly record struct Node(long Key, int Partition)
     {
-        /// <summary>Order by key, ties by partition; non-short-circuit operators, so that callers compile to selects.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool GoesBefore(long key, int partition) => (Key < key) | ((Key == key) & (Partition < partition));
+        public bool GoesBefore(long key, int partition) => TournamentTree.GoesBefore(Key, Partition, key, partition);
     }
 }
 
